@@ -1,0 +1,688 @@
+//! Safe Rust API for the `execns(2)` Linux system call.
+//!
+//! `execns()` is `execve()` that, at exec time, also
+//!
+//! * unshares the namespaces named in its flags (as `unshare(flags)` followed by
+//!   `execve()` would), and
+//! * closes **every** file descriptor of the new program (close-on-exec or not,
+//!   0, 1 and 2 included).
+//!
+//! It is all-or-nothing: when it fails, the caller keeps its namespaces and file
+//! descriptors and gets an errno. On success it does not return.
+//!
+//! ```no_run
+//! use execns::{Execns, Namespaces};
+//!
+//! let err = Execns::new("/bin/sh")
+//!     .arg("-c")
+//!     .arg("hostname sandbox; exec hostname >/dev/console")
+//!     .env("LANG", "C")
+//!     .namespaces(Namespaces::UTS | Namespaces::MOUNT)
+//!     .exec();
+//! // Only reached when execns() failed.
+//! eprintln!("execns failed: {err}");
+//! if execns::kernel_lacks_execns(&err) {
+//!     eprintln!("rebuild the kernel with CONFIG_EXECNS=y");
+//! }
+//! ```
+//!
+//! # Errors and `ENOSYS`
+//!
+//! [`Execns::exec`] returns a [`std::io::Error`]. For every failure of the system
+//! call except a missing `execns()` the error is exactly
+//! `io::Error::from_raw_os_error(errno)`, so `raw_os_error()` gives the errno.
+//!
+//! When the running kernel does not have `execns()` the error has kind
+//! [`std::io::ErrorKind::Unsupported`] and the message
+//! `kernel lacks execns (CONFIG_EXECNS): ...`. `std::io::Error` cannot carry both a
+//! custom message and a raw OS error, so for that error `raw_os_error()` is `None`;
+//! use [`ErrnoExt::errno`] (which gives `ENOSYS`) or [`kernel_lacks_execns`] to test
+//! for it.
+//!
+//! System call number 463 is `execns` in this project's Linux 6.12; upstream Linux
+//! 6.13 and later give 463 to `setxattrat()`. The wrapper passes zero for the fifth
+//! and sixth system call arguments, so on such a kernel the call is a harmless
+//! `setxattrat()` that fails with `EINVAL` (its `usize` argument is 0), and that
+//! `EINVAL` is reported as "kernel lacks execns" too (see [`syscall_owner`]).
+//!
+//! # Unsafe code
+//!
+//! The crate contains exactly one `unsafe` block: the system call in
+//! [`sys::execns`]'s private helper. Everything else is safe Rust.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+#![warn(missing_docs)]
+
+use std::ffi::{CString, OsStr, OsString};
+use std::fmt;
+use std::io;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
+
+pub mod sys;
+
+pub use sys::SYS_EXECNS;
+
+bitflags::bitflags! {
+    /// The namespaces `execns()` can give the new program: its `unshare_flags`.
+    ///
+    /// The values are exactly the kernel's `CLONE_*` constants.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+    pub struct Namespaces: libc::c_int {
+        /// `CLONE_NEWNS`: a new mount namespace (a copy of the caller's mounts).
+        const MOUNT = libc::CLONE_NEWNS;
+        /// `CLONE_NEWUTS`: a new UTS namespace (hostname, domainname).
+        const UTS = libc::CLONE_NEWUTS;
+        /// `CLONE_NEWIPC`: a new IPC namespace (System V IPC, POSIX message queues).
+        const IPC = libc::CLONE_NEWIPC;
+        /// `CLONE_NEWUSER`: a new user namespace; created first, it owns the others.
+        const USER = libc::CLONE_NEWUSER;
+        /// `CLONE_NEWPID`: a new PID namespace for the new program's *children*
+        /// (the program itself keeps its PID, as with `unshare(2)`).
+        const PID = libc::CLONE_NEWPID;
+        /// `CLONE_NEWNET`: a new network namespace (only a down loopback device).
+        const NET = libc::CLONE_NEWNET;
+        /// `CLONE_NEWCGROUP`: a new cgroup namespace rooted at the current cgroup.
+        const CGROUP = libc::CLONE_NEWCGROUP;
+        /// `CLONE_NEWTIME`: a new time namespace, entered by the program itself
+        /// (as `unshare(CLONE_NEWTIME)` followed by `execve()`).
+        const TIME = libc::CLONE_NEWTIME;
+        /// `CLONE_SYSVSEM`: a fresh System V semaphore undo list.
+        const SYSVSEM = libc::CLONE_SYSVSEM;
+    }
+}
+
+impl Namespaces {
+    /// The value to pass as `unshare_flags`.
+    pub const fn as_raw(self) -> libc::c_int {
+        self.bits()
+    }
+
+    /// The `CLONE_*` name of each flag set, e.g. `["CLONE_NEWNS", "CLONE_NEWUTS"]`.
+    pub fn clone_names(self) -> Vec<&'static str> {
+        const NAMES: [(Namespaces, &str); 9] = [
+            (Namespaces::MOUNT, "CLONE_NEWNS"),
+            (Namespaces::UTS, "CLONE_NEWUTS"),
+            (Namespaces::IPC, "CLONE_NEWIPC"),
+            (Namespaces::USER, "CLONE_NEWUSER"),
+            (Namespaces::PID, "CLONE_NEWPID"),
+            (Namespaces::NET, "CLONE_NEWNET"),
+            (Namespaces::CGROUP, "CLONE_NEWCGROUP"),
+            (Namespaces::TIME, "CLONE_NEWTIME"),
+            (Namespaces::SYSVSEM, "CLONE_SYSVSEM"),
+        ];
+        NAMES
+            .iter()
+            .filter(|(f, _)| self.contains(*f))
+            .map(|(_, n)| *n)
+            .collect()
+    }
+}
+
+/// Why the running kernel cannot do `execns()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    /// The system call returned `ENOSYS`.
+    NotImplemented,
+    /// The system call number belongs to another system call on this kernel
+    /// (upstream Linux 6.13+ uses 463 for `setxattrat`).
+    NumberTaken {
+        /// The other system call's name.
+        syscall: String,
+        /// The running kernel's release (`uname -r`).
+        release: String,
+    },
+}
+
+/// The error inside the [`io::Error`] returned when the kernel has no `execns()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KernelLacksExecns {
+    /// Why.
+    pub missing: Missing,
+}
+
+impl fmt::Display for KernelLacksExecns {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "kernel lacks execns (CONFIG_EXECNS): ")?;
+        match &self.missing {
+            Missing::NotImplemented => write!(
+                f,
+                "the running kernel does not implement system call {SYS_EXECNS}"
+            ),
+            Missing::NumberTaken { syscall, release } => write!(
+                f,
+                "system call {SYS_EXECNS} is {syscall} on the running kernel (Linux {release})"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for KernelLacksExecns {}
+
+impl KernelLacksExecns {
+    /// The errno this error stands for: always `ENOSYS`.
+    pub const fn errno(&self) -> i32 {
+        libc::ENOSYS
+    }
+}
+
+/// Uniform access to the errno of an error returned by this crate.
+pub trait ErrnoExt {
+    /// The errno: `raw_os_error()`, or `ENOSYS` for the "kernel lacks execns" error.
+    fn errno(&self) -> Option<i32>;
+}
+
+impl ErrnoExt for io::Error {
+    fn errno(&self) -> Option<i32> {
+        self.raw_os_error().or_else(|| {
+            self.get_ref()
+                .and_then(|e| e.downcast_ref::<KernelLacksExecns>())
+                .map(KernelLacksExecns::errno)
+        })
+    }
+}
+
+/// Whether `err` says that the running kernel has no `execns()`.
+pub fn kernel_lacks_execns(err: &io::Error) -> bool {
+    err.raw_os_error() == Some(libc::ENOSYS)
+        || err
+            .get_ref()
+            .is_some_and(|e| e.downcast_ref::<KernelLacksExecns>().is_some())
+}
+
+/// The error for "the running kernel has no execns()".
+pub fn lacks_execns_error(missing: Missing) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::Unsupported,
+        KernelLacksExecns { missing },
+    )
+}
+
+/// Which system call number [`SYS_EXECNS`] is on the running kernel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyscallOwner {
+    /// `execns` (or the number is unassigned, so the kernel says `ENOSYS`).
+    ExecnsOrUnassigned,
+    /// Another system call (named).
+    Other(String),
+}
+
+/// Parse "6.12.3-foo" into (6, 12).
+fn parse_release(release: &str) -> Option<(u32, u32)> {
+    let mut it = release.split(|c: char| !c.is_ascii_digit());
+    let major = it.next()?.parse().ok()?;
+    let minor = it.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
+/// Decide from a kernel release and (if readable) its symbol names what
+/// system call 463 is.
+fn classify_owner(release: &str, symbols: Option<&str>) -> SyscallOwner {
+    match parse_release(release) {
+        // Before 6.13 number 463 was unassigned upstream.
+        Some(v) if v < (6, 13) => return SyscallOwner::ExecnsOrUnassigned,
+        None => return SyscallOwner::ExecnsOrUnassigned,
+        _ => {}
+    }
+    if let Some(syms) = symbols {
+        let has = |name: &str| {
+            syms.lines()
+                .any(|l| l.split_whitespace().nth(2).is_some_and(|s| s.ends_with(name)))
+        };
+        if has("sys_execns") {
+            return SyscallOwner::ExecnsOrUnassigned;
+        }
+    }
+    SyscallOwner::Other("setxattrat".to_string())
+}
+
+/// What system call number [`SYS_EXECNS`] means on the running kernel.
+///
+/// Kernels older than 6.13 never gave 463 to anything but this project's
+/// `execns`. On 6.13 and later 463 is `setxattrat`, unless `/proc/kallsyms`
+/// shows a `sys_execns` symbol. Reads `/proc/kallsyms` only on 6.13+.
+pub fn syscall_owner() -> SyscallOwner {
+    let uname = rustix::system::uname();
+    let release = uname.release().to_string_lossy().into_owned();
+    let syms = if parse_release(&release).is_some_and(|v| v >= (6, 13)) {
+        std::fs::read_to_string("/proc/kallsyms").ok()
+    } else {
+        None
+    };
+    classify_owner(&release, syms.as_deref())
+}
+
+/// Turn the errno of a failed `execns(flags, ...)` into the error this crate
+/// returns (see the crate documentation).
+pub fn map_errno(errno: i32, flags: libc::c_int) -> io::Error {
+    match errno {
+        libc::ENOSYS => lacks_execns_error(Missing::NotImplemented),
+        libc::EINVAL if flags & !Namespaces::all().bits() == 0 => match syscall_owner() {
+            SyscallOwner::Other(syscall) => lacks_execns_error(Missing::NumberTaken {
+                syscall,
+                release: rustix::system::uname()
+                    .release()
+                    .to_string_lossy()
+                    .into_owned(),
+            }),
+            SyscallOwner::ExecnsOrUnassigned => io::Error::from_raw_os_error(errno),
+        },
+        _ => io::Error::from_raw_os_error(errno),
+    }
+}
+
+fn cstring(what: &str, s: &OsStr) -> io::Result<CString> {
+    CString::new(s.as_bytes()).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{what} contains a NUL byte: {:?}", s),
+        )
+    })
+}
+
+/// A builder for one `execns()` call, in the style of [`std::process::Command`].
+///
+/// * The program path is used as given: there is no `PATH` search (see
+///   [`find_in_path`]).
+/// * `argv[0]` is the program path unless set with [`Execns::arg0`].
+/// * The environment is the current process's, changed by [`Execns::env`],
+///   [`Execns::env_remove`] and [`Execns::env_clear`].
+/// * No namespaces unless [`Execns::namespaces`] is called: then `execns()` is an
+///   `execve()` that closes every file descriptor.
+#[derive(Debug, Clone)]
+pub struct Execns {
+    program: OsString,
+    arg0: Option<OsString>,
+    args: Vec<OsString>,
+    env_clear: bool,
+    env: Vec<(OsString, Option<OsString>)>,
+    namespaces: Namespaces,
+}
+
+impl Execns {
+    /// A call that will execute `program`.
+    pub fn new<S: AsRef<OsStr>>(program: S) -> Self {
+        Execns {
+            program: program.as_ref().to_owned(),
+            arg0: None,
+            args: Vec::new(),
+            env_clear: false,
+            env: Vec::new(),
+            namespaces: Namespaces::empty(),
+        }
+    }
+
+    /// Set `argv[0]` (default: the program path).
+    pub fn arg0<S: AsRef<OsStr>>(&mut self, arg0: S) -> &mut Self {
+        self.arg0 = Some(arg0.as_ref().to_owned());
+        self
+    }
+
+    /// Append one argument.
+    pub fn arg<S: AsRef<OsStr>>(&mut self, arg: S) -> &mut Self {
+        self.args.push(arg.as_ref().to_owned());
+        self
+    }
+
+    /// Append arguments.
+    pub fn args<I, S>(&mut self, args: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
+    /// Set one environment variable.
+    pub fn env<K: AsRef<OsStr>, V: AsRef<OsStr>>(&mut self, key: K, val: V) -> &mut Self {
+        self.env
+            .push((key.as_ref().to_owned(), Some(val.as_ref().to_owned())));
+        self
+    }
+
+    /// Set several environment variables.
+    pub fn envs<I, K, V>(&mut self, vars: I) -> &mut Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<OsStr>,
+        V: AsRef<OsStr>,
+    {
+        for (k, v) in vars {
+            self.env(k, v);
+        }
+        self
+    }
+
+    /// Remove one environment variable.
+    pub fn env_remove<K: AsRef<OsStr>>(&mut self, key: K) -> &mut Self {
+        self.env.push((key.as_ref().to_owned(), None));
+        self
+    }
+
+    /// Start from an empty environment instead of the current process's.
+    pub fn env_clear(&mut self) -> &mut Self {
+        self.env_clear = true;
+        self.env.clear();
+        self
+    }
+
+    /// The namespaces the new program gets (replaces any set before).
+    pub fn namespaces(&mut self, namespaces: Namespaces) -> &mut Self {
+        self.namespaces = namespaces;
+        self
+    }
+
+    /// The program path.
+    pub fn get_program(&self) -> &OsStr {
+        &self.program
+    }
+
+    /// The namespaces that will be unshared.
+    pub fn get_namespaces(&self) -> Namespaces {
+        self.namespaces
+    }
+
+    /// The full `argv` that will be passed, `argv[0]` included.
+    pub fn get_argv(&self) -> Vec<OsString> {
+        let mut v = Vec::with_capacity(self.args.len() + 1);
+        v.push(self.arg0.clone().unwrap_or_else(|| self.program.clone()));
+        v.extend(self.args.iter().cloned());
+        v
+    }
+
+    /// The environment that will be passed, as `KEY=VALUE` strings.
+    pub fn get_envp(&self) -> Vec<OsString> {
+        let mut vars: Vec<(OsString, OsString)> = if self.env_clear {
+            Vec::new()
+        } else {
+            std::env::vars_os().collect()
+        };
+        for (k, v) in &self.env {
+            match v {
+                Some(v) => match vars.iter_mut().find(|(ek, _)| ek == k) {
+                    Some(slot) => slot.1 = v.clone(),
+                    None => vars.push((k.clone(), v.clone())),
+                },
+                None => vars.retain(|(ek, _)| ek != k),
+            }
+        }
+        vars.into_iter()
+            .map(|(k, v)| {
+                let mut kv = k.into_vec();
+                kv.push(b'=');
+                kv.extend_from_slice(v.as_bytes());
+                OsString::from_vec(kv)
+            })
+            .collect()
+    }
+
+    /// Call `execns()`. Returns only on failure, with the error (see the crate
+    /// documentation for the "kernel lacks execns" error). Nothing about the
+    /// calling process changes when it returns.
+    pub fn exec(&mut self) -> io::Error {
+        let path = match cstring("program path", &self.program) {
+            Ok(p) => p,
+            Err(e) => return e,
+        };
+        let argv: io::Result<Vec<CString>> = self
+            .get_argv()
+            .iter()
+            .map(|a| cstring("argument", a))
+            .collect();
+        let envp: io::Result<Vec<CString>> = self
+            .get_envp()
+            .iter()
+            .map(|e| cstring("environment variable", e))
+            .collect();
+        let (argv, envp) = match (argv, envp) {
+            (Ok(a), Ok(e)) => (a, e),
+            (Err(e), _) | (_, Err(e)) => return e,
+        };
+        let flags = self.namespaces.as_raw();
+        let raw = sys::execns(flags, &path, &argv, &envp);
+        map_errno(raw.raw_os_error().unwrap_or(libc::EINVAL), flags)
+    }
+}
+
+/// Find `program` the way `execvp(3)` does: a name containing `/` is used as
+/// is; otherwise each directory of `path` (`$PATH`; `/bin:/usr/bin` when unset)
+/// is tried. An empty directory entry means the current directory.
+///
+/// Errors: `ENOENT` when nothing is found, `EACCES` when a file was found but
+/// none could be executed (by the real uid, as `access(X_OK)` says).
+pub fn find_in_path(program: &OsStr, path: Option<&OsStr>) -> io::Result<PathBuf> {
+    if program.is_empty() {
+        return Err(io::Error::from_raw_os_error(libc::ENOENT));
+    }
+    let check = |p: &Path| -> io::Result<()> {
+        let md = std::fs::metadata(p)?;
+        if md.is_dir() {
+            return Err(io::Error::from_raw_os_error(libc::EACCES));
+        }
+        rustix::fs::access(p, rustix::fs::Access::EXEC_OK).map_err(io::Error::from)
+    };
+    if program.as_bytes().contains(&b'/') {
+        let p = PathBuf::from(program);
+        check(&p)?;
+        return Ok(p);
+    }
+    let path = path.unwrap_or(OsStr::new("/bin:/usr/bin"));
+    let mut saw_eacces = false;
+    for dir in path.as_bytes().split(|b| *b == b':') {
+        let dir = if dir.is_empty() { b"." as &[u8] } else { dir };
+        let cand = Path::new(OsStr::from_bytes(dir)).join(program);
+        match check(&cand) {
+            Ok(()) => return Ok(cand),
+            Err(e) if e.raw_os_error() == Some(libc::EACCES) => saw_eacces = true,
+            Err(_) => {}
+        }
+    }
+    Err(io::Error::from_raw_os_error(if saw_eacces {
+        libc::EACCES
+    } else {
+        libc::ENOENT
+    }))
+}
+
+/// `strerror(errno)` without the " (os error N)" that `std` appends.
+pub fn strerror(errno: i32) -> String {
+    let s = io::Error::from_raw_os_error(errno).to_string();
+    match s.rfind(" (os error ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// A short message for `err` in the style of `strerror`: the plain `strerror`
+/// for an OS error, the error's own message otherwise.
+pub fn error_message(err: &io::Error) -> String {
+    match err.raw_os_error() {
+        Some(e) => strerror(e),
+        None => match err.get_ref() {
+            Some(inner) => inner.to_string(),
+            None => err.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_values_are_the_kernels() {
+        assert_eq!(Namespaces::MOUNT.bits(), 0x0002_0000);
+        assert_eq!(Namespaces::UTS.bits(), 0x0400_0000);
+        assert_eq!(Namespaces::IPC.bits(), 0x0800_0000);
+        assert_eq!(Namespaces::USER.bits(), 0x1000_0000);
+        assert_eq!(Namespaces::PID.bits(), 0x2000_0000);
+        assert_eq!(Namespaces::NET.bits(), 0x4000_0000);
+        assert_eq!(Namespaces::CGROUP.bits(), 0x0200_0000);
+        assert_eq!(Namespaces::TIME.bits(), 0x0000_0080);
+        assert_eq!(Namespaces::SYSVSEM.bits(), 0x0004_0000);
+        assert_eq!(Namespaces::MOUNT.bits(), libc::CLONE_NEWNS);
+        assert_eq!(Namespaces::UTS.bits(), libc::CLONE_NEWUTS);
+        assert_eq!(Namespaces::IPC.bits(), libc::CLONE_NEWIPC);
+        assert_eq!(Namespaces::USER.bits(), libc::CLONE_NEWUSER);
+        assert_eq!(Namespaces::PID.bits(), libc::CLONE_NEWPID);
+        assert_eq!(Namespaces::NET.bits(), libc::CLONE_NEWNET);
+        assert_eq!(Namespaces::CGROUP.bits(), libc::CLONE_NEWCGROUP);
+        assert_eq!(Namespaces::TIME.bits(), libc::CLONE_NEWTIME);
+        assert_eq!(Namespaces::SYSVSEM.bits(), libc::CLONE_SYSVSEM);
+    }
+
+    #[test]
+    fn all_flags_mask() {
+        let all = libc::CLONE_NEWNS
+            | libc::CLONE_NEWUTS
+            | libc::CLONE_NEWIPC
+            | libc::CLONE_NEWUSER
+            | libc::CLONE_NEWPID
+            | libc::CLONE_NEWNET
+            | libc::CLONE_NEWCGROUP
+            | libc::CLONE_NEWTIME
+            | libc::CLONE_SYSVSEM;
+        assert_eq!(Namespaces::all().as_raw(), all);
+        assert_eq!(Namespaces::all().as_raw(), 0x7e04_0080 | 0x0002_0000);
+        assert!(Namespaces::from_bits(libc::CLONE_VM).is_none());
+        assert!(Namespaces::from_bits(libc::CLONE_NEWNS | libc::CLONE_FILES).is_none());
+    }
+
+    #[test]
+    fn clone_names() {
+        assert_eq!(
+            (Namespaces::UTS | Namespaces::MOUNT).clone_names(),
+            vec!["CLONE_NEWNS", "CLONE_NEWUTS"]
+        );
+        assert_eq!(Namespaces::all().clone_names().len(), 9);
+        assert!(Namespaces::empty().clone_names().is_empty());
+    }
+
+    #[test]
+    fn builder_argv_and_env() {
+        let mut e = Execns::new("/bin/echo");
+        e.arg("a").args(["b", "c"]);
+        assert_eq!(e.get_argv(), vec!["/bin/echo", "a", "b", "c"]);
+        e.arg0("echo");
+        assert_eq!(e.get_argv()[0], "echo");
+
+        e.env_clear().env("A", "1").env("B", "2").env("A", "3").env_remove("B");
+        assert_eq!(e.get_envp(), vec![OsString::from("A=3")]);
+        e.envs([("X", "y")]);
+        assert_eq!(e.get_envp(), vec![OsString::from("A=3"), "X=y".into()]);
+    }
+
+    #[test]
+    fn builder_inherits_env_by_default() {
+        let e = Execns::new("/bin/true");
+        let envp = e.get_envp();
+        let n = std::env::vars_os().count();
+        assert_eq!(envp.len(), n);
+        if let Some((k, v)) = std::env::vars_os().next() {
+            let mut kv = k.into_vec();
+            kv.push(b'=');
+            kv.extend(v.into_vec());
+            assert!(envp.contains(&OsString::from_vec(kv)));
+        }
+        assert_eq!(e.get_namespaces(), Namespaces::empty());
+    }
+
+    #[test]
+    fn nul_bytes_are_invalid_input() {
+        let err = Execns::new("/bin/tr\0ue").exec();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        let err = Execns::new("/bin/true").arg("a\0b").exec();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        let err = Execns::new("/bin/true").env("K", "v\0").exec();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn enosys_maps_to_friendly_error() {
+        let err = map_errno(libc::ENOSYS, 0);
+        assert!(kernel_lacks_execns(&err));
+        assert_eq!(err.errno(), Some(libc::ENOSYS));
+        assert_eq!(err.kind(), io::ErrorKind::Unsupported);
+        let msg = err.to_string();
+        assert!(msg.contains("kernel lacks execns (CONFIG_EXECNS)"), "{msg}");
+        assert_eq!(error_message(&err), msg);
+    }
+
+    #[test]
+    fn other_errnos_are_raw() {
+        for e in [libc::EPERM, libc::ENOENT, libc::EACCES, libc::EFAULT, libc::E2BIG] {
+            let err = map_errno(e, Namespaces::all().as_raw());
+            assert_eq!(err.raw_os_error(), Some(e));
+            assert_eq!(err.errno(), Some(e));
+            assert!(!kernel_lacks_execns(&err));
+        }
+        // EINVAL with unknown flags is always the kernel's EINVAL.
+        let err = map_errno(libc::EINVAL, libc::CLONE_VM);
+        assert_eq!(err.raw_os_error(), Some(libc::EINVAL));
+    }
+
+    #[test]
+    fn number_463_owner_by_release() {
+        assert_eq!(
+            classify_owner("6.12.0-execns", None),
+            SyscallOwner::ExecnsOrUnassigned
+        );
+        assert_eq!(classify_owner("5.15.0", None), SyscallOwner::ExecnsOrUnassigned);
+        assert_eq!(
+            classify_owner("6.18.44-fc", None),
+            SyscallOwner::Other("setxattrat".into())
+        );
+        let syms = "ffffffff81000000 T __x64_sys_setxattrat\n";
+        assert_eq!(
+            classify_owner("6.13.1", Some(syms)),
+            SyscallOwner::Other("setxattrat".into())
+        );
+        let syms = "0000000000000000 T __x64_sys_execns\n";
+        assert_eq!(
+            classify_owner("7.0.0", Some(syms)),
+            SyscallOwner::ExecnsOrUnassigned
+        );
+        assert_eq!(parse_release("6.12.10-rc1"), Some((6, 12)));
+        assert_eq!(parse_release("garbage"), None);
+    }
+
+    #[test]
+    fn strerror_is_plain() {
+        assert_eq!(strerror(libc::ENOENT), "No such file or directory");
+        assert_eq!(strerror(libc::EPERM), "Operation not permitted");
+        assert_eq!(
+            error_message(&io::Error::from_raw_os_error(libc::EACCES)),
+            "Permission denied"
+        );
+    }
+
+    #[test]
+    fn path_search() {
+        let sh = find_in_path(OsStr::new("sh"), Some(OsStr::new("/nonexistent:/bin"))).unwrap();
+        assert_eq!(sh, PathBuf::from("/bin/sh"));
+        let e = find_in_path(OsStr::new("no-such-program-xyz"), Some(OsStr::new("/bin")))
+            .unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
+        let e = find_in_path(OsStr::new("/nonexistent/x"), None).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
+        // A directory is not executable.
+        let e = find_in_path(OsStr::new("/tmp"), None).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EACCES));
+        let e = find_in_path(OsStr::new(""), None).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
+    }
+
+    /// The ENOSYS path for real: an unassigned system call number.
+    #[test]
+    fn real_enosys_from_unassigned_number() {
+        let path = CString::new("/bin/true").unwrap();
+        let argv = [path.clone()];
+        let err = sys::execns_unassigned_for_test(0, &path, &argv, &[]);
+        assert_eq!(err.raw_os_error(), Some(libc::ENOSYS));
+        let mapped = map_errno(libc::ENOSYS, 0);
+        assert!(kernel_lacks_execns(&mapped));
+    }
+}
