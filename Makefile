@@ -1,0 +1,110 @@
+# execns on Linux 6.12: build, boot and test pipeline.  `make help` lists the targets.
+#
+#   make run     install what is missing, prepare the tree, build the base kernel,
+#                boot it in QEMU and run the demo
+#   make check   the same, with the debug kernel, then every test; last line
+#                "N passed, N failed[, N skipped]", non-zero exit on any failure
+
+KERNEL_SRC ?=
+BUILD      ?= build
+JOBS       ?= $(shell nproc)
+LLVM       ?= -19
+TIMEOUT    ?= 1200
+VARIANT    ?= base
+# kernels used by run/shell and by check
+RUN_VARIANT   ?= base
+CHECK_VARIANT ?= debug
+
+export KERNEL_SRC BUILD JOBS LLVM TIMEOUT
+export BOOT_TIMEOUT BENCH KVM APPEND ALLOW_MISSING FEATURE_SYMS
+
+S := scripts
+B := $(abspath $(BUILD))
+.NOTPARALLEL:
+.DEFAULT_GOAL := help
+.PHONY: help setup tree kernel headers payload initramfs host-tests run shell check \
+	bench stress results clean distclean
+
+help:
+	@echo 'execns pipeline targets (details: README.md, section "Pipeline"):'
+	@echo '  make run        setup + tree + base kernel + payload, boot QEMU, run the demo'
+	@echo '  make check      setup + tree + debug kernel + payload + host tests, boot QEMU,'
+	@echo '                  run KUnit + guest tests; prints "N passed, N failed"; CI runs this'
+	@echo '  make shell      boot the base kernel to an interactive shell (serial console)'
+	@echo '  make setup      install missing Debian packages, rust-src, bindgen (idempotent)'
+	@echo '  make tree       build/src = pristine 6.12 + overlay files + patches/series'
+	@echo '  make kernel     build the kernel VARIANT=base|debug|stock (default base)'
+	@echo '  make headers    UAPI headers -> $(BUILD)/headers'
+	@echo '  make payload    kselftests, userspace, samples -> $(BUILD)/guest'
+	@echo '  make initramfs  $(BUILD)/initramfs.cpio.gz (busybox + payload + jobs)'
+	@echo '  make host-tests make -C userspace test'
+	@echo '  make bench      scripts/bench.sh (if present)   make stress: scripts/stress.sh'
+	@echo '  make clean      remove builds (keeps the extracted pristine tree)'
+	@echo '  make distclean  remove $(BUILD)/ entirely'
+	@echo 'Variables: KERNEL_SRC=/path/to/linux-6.12.y  BUILD=$(BUILD)  JOBS=$(JOBS)'
+	@echo '  LLVM=$(LLVM)  TIMEOUT=$(TIMEOUT) (s, QEMU wall clock)  VARIANT=$(VARIANT)'
+	@echo '  BENCH=1 (qemu -icount)  KVM=1 (probe KVM, fall back to TCG)'
+	@echo 'Logs: $(BUILD)/logs/ (serial logs: <job>-<variant>.log)'
+
+setup:
+	@$(S)/setup.sh
+
+tree: setup
+	@$(S)/prepare-tree.sh
+
+kernel: tree
+	@$(S)/build-kernel.sh $(VARIANT)
+
+headers: tree
+	@$(S)/build-payload.sh $(VARIANT) headers-only
+
+payload: tree
+	@$(S)/build-payload.sh $(VARIANT)
+
+initramfs: payload
+	@$(S)/mkinitramfs.sh
+
+host-tests: payload
+	@$(S)/host-tests.sh
+
+run: setup tree
+	@$(S)/build-kernel.sh $(RUN_VARIANT)
+	@$(S)/build-payload.sh $(RUN_VARIANT)
+	@$(S)/mkinitramfs.sh
+	@rc=0; ECHO=1 TIMEOUT=$${RUN_TIMEOUT:-600} $(S)/qemu-run.sh demo $(RUN_VARIANT) || rc=$$?; \
+	echo; $(S)/results.py --mode run --job demo --allow tests/splat-allowlist.txt $(B)/logs/demo-$(RUN_VARIANT).log || \
+	{ [ $$rc != 0 ] || rc=1; }; exit $$rc
+
+shell: setup tree
+	@$(S)/build-kernel.sh $(RUN_VARIANT)
+	@$(S)/build-payload.sh $(RUN_VARIANT)
+	@$(S)/mkinitramfs.sh
+	@INTERACTIVE=1 $(S)/qemu-run.sh shell $(RUN_VARIANT)
+
+check: setup tree
+	@echo $$(date +%s) > $(B)/.check-start
+	@$(S)/build-kernel.sh $(CHECK_VARIANT)
+	@$(S)/build-payload.sh $(CHECK_VARIANT)
+	@$(S)/mkinitramfs.sh
+	@$(S)/host-tests.sh
+	@$(S)/qemu-run.sh check $(CHECK_VARIANT) || true
+	@$(MAKE) --no-print-directory results
+
+# re-summarise the last check run
+results:
+	@hl=; [ ! -f $(B)/logs/host-tests.log ] || hl="--host-log $(B)/logs/host-tests.log --host-rc $$(cat $(B)/logs/host-tests.rc 2>/dev/null || echo 1)"; \
+	[ ! -f $(B)/.check-start ] || echo "(make check wall time so far: $$(( $$(date +%s) - $$(cat $(B)/.check-start) )) s)"; \
+	$(S)/results.py --mode check --allow tests/splat-allowlist.txt $$hl $(B)/logs/check-$(CHECK_VARIANT).log
+
+bench: setup tree
+	@if [ -x $(S)/bench.sh ]; then $(S)/bench.sh; else echo "bench: scripts/bench.sh not written yet"; fi
+
+stress: setup tree
+	@if [ -x $(S)/stress.sh ]; then $(S)/stress.sh; else echo "stress: scripts/stress.sh not written yet"; fi
+
+clean:
+	rm -rf $(B)/src $(B)/src.tmp $(B)/obj-* $(B)/guest $(B)/headers $(B)/initramfs* \
+		$(B)/logs $(B)/tools $(B)/.tree-* $(B)/.check-start
+
+distclean:
+	rm -rf $(B)

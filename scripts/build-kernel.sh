@@ -1,0 +1,87 @@
+#!/bin/bash
+# make kernel VARIANT=base|debug|stock
+#   base : configs/base.config on tinyconfig, from build/src (make run, benchmarks)
+#   debug: base + configs/debug.config, from build/src (make check)
+#   stock: configs/base.config built from the PRISTINE tree (benchmark baseline);
+#          the feature's options (FEATURE_SYMS regex, default ^EXECNS) are not verified.
+#   ALLOW_MISSING=<regex> skips verification of matching symbols (work in progress only).
+# Out of tree (O=build/obj-<variant>), LLVM=-19, incremental. The .config is regenerated
+# only when its inputs change (fragments, any Kconfig file, toolchain versions).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+VARIANT=${1:-${VARIANT:-base}}
+FEATURE_SYMS=${FEATURE_SYMS:-^EXECNS}
+S=$(variant_src "$VARIANT")
+O=$(obj_dir "$VARIANT")
+case $VARIANT in
+	base|stock) FRAGS=("$REPO/configs/base.config") ;;
+	debug) FRAGS=("$REPO/configs/base.config" "$REPO/configs/debug.config") ;;
+esac
+if [ "$VARIANT" = stock ]; then
+	ensure_pristine
+else
+	[ -f "$BUILD/.tree-manifest" ] && [ -d "$S" ] || die "$S is not prepared: run 'make tree' first"
+fi
+mkdir -p "$O"
+KMAKE=(make -C "$S" O="$O" LLVM="$LLVM")
+
+# ---- config -------------------------------------------------------------------
+config_inputs() {
+	echo "variant=$VARIANT llvm=$LLVM src=$S"
+	cat "${FRAGS[@]}"
+	rustc --version; bindgen --version 2>&1; "clang$LLVM" --version | head -1
+	find "$S" -name 'Kconfig*' -type f -print0 | sort -z | xargs -0 cat
+}
+hash=$(config_inputs | sha256sum | cut -d' ' -f1)
+if [ ! -f "$O/.config" ] || [ "$(cat "$O/.execns-config-hash" 2>/dev/null)" != "$hash" ]; then
+	say "Configuring $VARIANT kernel: tinyconfig + ${FRAGS[*]##*/} + olddefconfig (log: $LOGS/config-$VARIANT.log)"
+	{
+		"${KMAKE[@]}" tinyconfig
+		"$S/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" "${FRAGS[@]}"
+		"${KMAKE[@]}" olddefconfig
+	} > "$LOGS/config-$VARIANT.log" 2>&1 || { tail -30 "$LOGS/config-$VARIANT.log"; die "kernel configuration failed (see $LOGS/config-$VARIANT.log)"; }
+	rm -f "$O/.execns-config-hash"
+fi
+
+# ---- verify: every requested option has the requested value -------------------
+# ALLOW_MISSING=<regex>: tolerate (warn about) those symbols, for work in progress only.
+skip=$([ "$VARIANT" = stock ] && echo "$FEATURE_SYMS" || true)
+if [ -n "${ALLOW_MISSING:-}" ]; then
+	warn "ALLOW_MISSING='$ALLOW_MISSING': not verifying those options (never use this in CI)"
+	skip=${skip:+$skip|}$ALLOW_MISSING
+fi
+bad=$(awk -v skip="$skip" '
+	FNR == 1 { fileno++ }
+	function parse(line,   m) {
+		if (match(line, /^CONFIG_[A-Za-z0-9_]+=/)) { sym = substr(line, 8, RLENGTH - 8); val = substr(line, RLENGTH + 1); return 1 }
+		if (match(line, /^# CONFIG_[A-Za-z0-9_]+ is not set/)) { sym = line; sub(/^# CONFIG_/, "", sym); sub(/ is not set.*/, "", sym); val = "n"; return 1 }
+		return 0
+	}
+	FILENAME != CONFIG { if (parse($0)) { want[sym] = val; src[sym] = FILENAME } ; next }
+	{ if (parse($0)) have[sym] = val }
+	END {
+		for (s in want) {
+			if (skip != "" && s ~ skip) continue
+			h = (s in have) ? have[s] : "n"
+			if (h != want[s]) { f = src[s]; sub(/.*\//, "", f); printf "  CONFIG_%s: requested %s (%s), got %s\n", s, want[s], f, (s in have) ? h : "unset" }
+		}
+	}' CONFIG="$O/.config" "${FRAGS[@]}" "$O/.config" | sort)
+if [ -n "$bad" ]; then
+	echo "$bad" >&2
+	if echo "$bad" | grep -q 'CONFIG_RUST:'; then
+		echo "  (Rust support was dropped; 'make LLVM=$LLVM rustavailable' says:)" >&2
+		"${KMAKE[@]}" rustavailable 2>&1 | sed 's/^/    /' >&2 || true
+	fi
+	die "Kconfig dropped/changed $(echo "$bad" | wc -l) requested option(s) for the $VARIANT kernel (above). Fix configs/*.config (missing dependency?) or the Kconfig in patches/. Full .config: $O/.config"
+fi
+echo "$hash" > "$O/.execns-config-hash"
+
+# ---- build ----------------------------------------------------------------------
+say "Building $VARIANT kernel: make -C $S O=$O LLVM=$LLVM -j$JOBS (log: $LOGS/build-$VARIANT.log)"
+start=$(date +%s)
+if ! "${KMAKE[@]}" -j"$JOBS" "${@:2}" > "$LOGS/build-$VARIANT.log" 2>&1; then
+	grep -E -B2 -A8 '(error|Error)[: ]' "$LOGS/build-$VARIANT.log" | head -80 >&2 || tail -40 "$LOGS/build-$VARIANT.log" >&2
+	die "$VARIANT kernel build failed (full log: $LOGS/build-$VARIANT.log)"
+fi
+say "$VARIANT kernel built in $(( $(date +%s) - start )) s: $O/arch/x86/boot/bzImage"

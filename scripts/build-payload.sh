@@ -1,0 +1,49 @@
+#!/bin/bash
+# Build the guest payload into build/guest/ (wiped first):
+#   UAPI headers: make headers_install INSTALL_HDR_PATH=build/headers (prepared tree)
+#   1. kselftests: tools/testing/selftests/execns of the prepared tree -> build/guest/tests
+#   2. make -C userspace install-guest DESTDIR=build/guest KHDR=build/headers/include
+#   3. make -C samples   install-guest DESTDIR=build/guest KHDR=build/headers/include
+# A builder whose directory or target does not exist (yet) is skipped with a note.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+VARIANT=${1:-${VARIANT:-base}}
+O=$(obj_dir "$VARIANT")
+HDR=$BUILD/headers
+GUEST=$BUILD/guest
+[ -f "$BUILD/.tree-manifest" ] || die "kernel tree not prepared: run 'make tree' first"
+
+say "UAPI headers -> $HDR"
+mkdir -p "$O"
+make -C "$SRC" O="$O" LLVM="$LLVM" headers_install INSTALL_HDR_PATH="$HDR" > "$LOGS/headers.log" 2>&1 \
+	|| { tail -20 "$LOGS/headers.log"; die "headers_install failed (log: $LOGS/headers.log)"; }
+
+[ "${2:-}" != headers-only ] || exit 0
+rm -rf "$GUEST"
+mkdir -p "$GUEST/bin" "$GUEST/tests" "$GUEST/jobs"
+
+KST=$SRC/tools/testing/selftests/execns
+if [ -f "$KST/Makefile" ]; then
+	say "kselftests: $KST -> $GUEST/tests"
+	make -C "$KST" CC=gcc "LDFLAGS=-static" OUTPUT="$GUEST/tests" \
+		KHDR_INCLUDES="-isystem $HDR/include" 2>&1 | tee "$LOGS/kselftests-build.log"
+	[ "${PIPESTATUS[0]}" = 0 ] || die "building the kselftests failed (log: $LOGS/kselftests-build.log)"
+else
+	say "kselftests: skipped (no tools/testing/selftests/execns/Makefile in the repo yet)"
+fi
+
+for d in userspace samples; do
+	if [ ! -f "$REPO/$d/Makefile" ]; then
+		say "$d: skipped (no $d/Makefile yet)"
+		continue
+	fi
+	if make -C "$REPO/$d" -n install-guest DESTDIR="$GUEST" KHDR="$HDR/include" 2>&1 | grep -q "No rule to make target 'install-guest'"; then
+		say "$d: skipped (no install-guest target yet)"
+		continue
+	fi
+	say "$d: make install-guest"
+	make -C "$REPO/$d" install-guest DESTDIR="$GUEST" KHDR="$HDR/include" 2>&1 | tee "$LOGS/$d-install-guest.log"
+	[ "${PIPESTATUS[0]}" = 0 ] || die "make -C $d install-guest failed (log: $LOGS/$d-install-guest.log)"
+done
+say "payload: $(find "$GUEST/bin" -type f | wc -l) files in bin/, $(find "$GUEST/tests" -maxdepth 1 -type f -perm -u+x | wc -l) test programs"

@@ -1,0 +1,71 @@
+#!/bin/bash
+# Build the guest initramfs: build/initramfs.cpio.gz (no root needed: uses the kernel's
+# usr/gen_init_cpio, compiled once into build/tools/).
+#   /bin/busybox (busybox-static) + applet links, /init (scripts/guest-init.sh),
+#   /jobs   <- tests/jobs/*.sh, then build/guest/jobs/*.sh (override/extend)
+#   /tests  <- executables in tests/guest/, then everything under build/guest/tests/
+#   /bin    <- everything under build/guest/bin/ (static binaries and scripts)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+OUT=${1:-$BUILD/initramfs.cpio.gz}
+ROOT=$BUILD/initramfs-root
+GUEST=$BUILD/guest
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+"$BUSYBOX" --list-full >/dev/null 2>&1 || die "$BUSYBOX is not a usable busybox (install busybox-static: make setup)"
+
+# gen_init_cpio from the kernel sources (prefer the prepared tree)
+GEN=$BUILD/tools/gen_init_cpio
+GEN_SRC=$SRC/usr/gen_init_cpio.c
+[ -f "$GEN_SRC" ] || { ensure_pristine; GEN_SRC=$(pristine_dir)/usr/gen_init_cpio.c; }
+if [ ! -x "$GEN" ] || [ "$GEN_SRC" -nt "$GEN" ]; then
+	mkdir -p "$BUILD/tools"
+	${HOSTCC:-cc} -O2 -o "$GEN" "$GEN_SRC"
+fi
+
+rm -rf "$ROOT"
+mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,root,etc,jobs,tests}
+cp "$BUSYBOX" "$ROOT/bin/busybox"
+"$BUSYBOX" --list-full | while read -r a; do
+	[ "$a" = bin/busybox ] || ln -sf /bin/busybox "$ROOT/$a"
+done
+install -m 0755 "$REPO/scripts/guest-init.sh" "$ROOT/init"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$ROOT/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$ROOT/etc/group"
+echo execns-guest > "$ROOT/etc/hostname"
+
+for j in "$REPO"/tests/jobs/*.sh "$GUEST"/jobs/*.sh; do
+	[ -f "$j" ] && install -m 0755 "$j" "$ROOT/jobs/"
+done
+if [ -d "$REPO/tests/guest" ]; then
+	for t in "$REPO"/tests/guest/*; do
+		[ -f "$t" ] && [ -x "$t" ] && install -m 0755 "$t" "$ROOT/tests/"
+	done
+fi
+[ -d "$GUEST/tests" ] && cp -rL "$GUEST/tests/." "$ROOT/tests/"
+if [ -d "$GUEST/bin" ]; then
+	# replace busybox links of the same name
+	(cd "$GUEST/bin" && find . -mindepth 1 \( -type f -o -type l \) -printf '%P\n') | while read -r f; do rm -f "$ROOT/bin/$f"; done
+	cp -rL "$GUEST/bin/." "$ROOT/bin/"
+fi
+
+# gen_init_cpio list (everything owned by root)
+LIST=$BUILD/initramfs.list
+{
+	(cd "$ROOT" && find . -mindepth 1 | sort) | while read -r p; do
+		p=${p#.}
+		if [ -L "$ROOT$p" ]; then
+			echo "slink $p $(readlink "$ROOT$p") 0777 0 0"
+		elif [ -d "$ROOT$p" ]; then
+			echo "dir $p $(stat -c %a "$ROOT$p") 0 0"
+		elif [ -f "$ROOT$p" ]; then
+			echo "file $p $ROOT$p $(stat -c %a "$ROOT$p") 0 0"
+		fi
+	done
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "nod /dev/null 0666 0 0 c 1 3"
+} > "$LIST"
+"$GEN" "$LIST" | gzip -1 > "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+ntests=$(find "$ROOT/tests" -maxdepth 1 -type f -perm -u+x | wc -l)
+say "initramfs: $OUT ($(du -h "$OUT" | cut -f1); jobs: $(cd "$ROOT/jobs" && ls | tr '\n' ' '); $ntests test programs)"

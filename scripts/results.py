@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""Summarise a test run from the guest's serial log (python3 stdlib only).
+
+    results.py LOG [--host-log FILE --host-rc N] [--mode check|run] [--allow FILE]
+
+Counts
+  * KUnit (KTAP) results printed while the kernel boots (the Rust doctests and any
+    feature suites): leaf test cases only, nested/indented KTAP, '# SKIP'.
+  * Each guest test program run by the check job between '### BEGIN <name>' and
+    '### END <name> rc=<N>': its TAP/KTAP results. A program that exits non-zero (or
+    times out) without printing 'not ok' counts as one failure; a program listed in
+    '### TESTLIST' without a complete BEGIN/END block counts as one failure; exit 4
+    (KSFT_SKIP) without results counts as one skip.
+  * Host tests: every 'test result: ok. N passed; M failed; K ignored' line of cargo.
+and scans the WHOLE log for kernel splats (BUG:, WARNING:, KASAN, lockdep reports,
+refcount_t, Oops, panic, kmemleak leaks, ...): each one is a failure and is printed.
+A missing job end marker (panic, crash) or a host-side timeout is a failure too.
+
+Last line: 'N passed, N failed' (+ ', N skipped'). Exit status 1 on any failure.
+"""
+import argparse
+import re
+import sys
+
+TS = re.compile(r'^\[\s*\d+\.\d+\]\s?')
+RESULT = re.compile(r'^(ok|not ok)\b\s*(\d+)?\s*(?:-\s+)?(.*)$')
+PLAN = re.compile(r'^1\.\.(\d+)')
+DIRECTIVE = re.compile(r'\s#\s*(SKIP|TODO|XFAIL)\b(.*)$', re.I)
+HOST = re.compile(r'test result: (\w+)\. (\d+) passed; (\d+) failed; (\d+) ignored')
+
+SPLATS = [
+    r'\bBUG:', r'kernel BUG at', r'WARNING:', r'KASAN', r'UBSAN',
+    r'possible circular locking', r'inconsistent lock state',
+    r'possible recursive locking', r'suspicious RCU usage', r'refcount_t:',
+    r'\bOops\b', r'Kernel panic', r'sleeping function called from invalid context',
+    r'unreferenced object 0x', r'new suspected memory leak', r'Call Trace:',
+    r'general protection fault', r'Unable to handle kernel', r'\bpanicked at\b',
+    r'-+\[ cut here \]-+', r'list_(?:add|del) corruption',
+    r'INFO: task \S+ blocked for more than', r'rcu: INFO: rcu_\w+ (?:self-)?detected',
+    r'DEBUG_LOCKS_WARN_ON', r'BUG_ON\(', r'invalid opcode:',
+]
+SPLAT = re.compile('|'.join('(?:%s)' % p for p in SPLATS))
+
+
+def clean(line):
+    line = line.rstrip('\r\n').replace('\r', '')
+    return TS.sub('', line, count=1)
+
+
+class Tally:
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+        self.failures = []   # human-readable reasons
+
+    def add(self, other):
+        self.passed += other.passed
+        self.failed += other.failed
+        self.skipped += other.skipped
+        self.failures += other.failures
+
+    def fail(self, why):
+        self.failed += 1
+        self.failures.append(why)
+
+    def __str__(self):
+        s = '%d passed, %d failed' % (self.passed, self.failed)
+        return s + (', %d skipped' % self.skipped if self.skipped else '')
+
+
+def indent_of(line):
+    """(indent, rest): leading whitespace plus '# ' nesting prefixes (kselftest)."""
+    n = 0
+    i = 0
+    while i < len(line):
+        if line[i] == ' ':
+            n += 1
+            i += 1
+        elif line[i] == '\t':
+            n += 8
+            i += 1
+        elif line.startswith('# ', i) and RESULT.match(line[i + 2:].lstrip()) or \
+                line.startswith('# ', i) and PLAN.match(line[i + 2:].lstrip()):
+            n += 4
+            i += 2
+        else:
+            break
+    return n, line[i:]
+
+
+def parse_tap(lines, label):
+    """Count leaf results of (possibly nested) TAP/KTAP."""
+    t = Tally()
+    seen_indents = []  # indents of all results so far
+    plans = {}     # indent -> [expected, seen]
+    subtest = {}   # indent -> name of the '# Subtest:' announced at that indent
+    nresults = 0
+
+    def close(level):
+        for ind in sorted([k for k in plans if k > level], reverse=True):
+            exp, seen = plans.pop(ind)
+            if seen < exp:
+                where = subtest.get(ind) or label
+                t.fail('%s: plan 1..%d but only %d results (crashed or aborted?)' % (where, exp, seen))
+
+    for raw in lines:
+        ind, rest = indent_of(raw)
+        m = PLAN.match(rest)
+        if m:
+            close(ind - 1)
+            plans[ind] = [int(m.group(1)), 0]
+            continue
+        if rest.startswith('# Subtest:'):
+            subtest[ind] = rest[len('# Subtest:'):].strip()
+            continue
+        m = RESULT.match(rest)
+        if not m:
+            continue
+        nresults += 1
+        close(ind)
+        if ind in plans:
+            plans[ind][1] += 1
+        # a result with results at a deeper indent since the previous result at this
+        # or a shallower indent is a parent (suite/subtest): only leaves are counted
+        has_children = False
+        for prev in reversed(seen_indents):
+            if prev > ind:
+                has_children = True
+            else:
+                break
+        seen_indents.append(ind)
+        if has_children:
+            continue
+        name = m.group(3) or ('#%s' % m.group(2))
+        d = DIRECTIVE.search(rest)
+        directive = d.group(1).upper() if d else ''
+        if d:
+            name = rest[:d.start()]
+            name = RESULT.match(name).group(3) or name
+        if directive == 'SKIP':
+            t.skipped += 1
+        elif directive == 'XFAIL':
+            t.passed += 1
+        elif m.group(1) == 'ok':
+            t.passed += 1
+        elif directive == 'TODO':
+            t.skipped += 1
+        else:
+            t.fail('%s: not ok %s %s' % (label, m.group(2) or '', name.strip()))
+    close(-1)
+    return t, nresults
+
+
+def scan_splats(lines, allow):
+    hits = [i for i, l in enumerate(lines)
+            if SPLAT.search(l) and not l.startswith('### ') and
+            not any(a.search(l) for a in allow)]
+    regions = []
+    for i in hits:
+        if regions and i - regions[-1][1] <= 40:
+            regions[-1][1] = i
+        else:
+            regions.append([i, i])
+    return regions
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('log')
+    ap.add_argument('--mode', default='check', choices=['check', 'run'])
+    ap.add_argument('--job', default=None, help='job name (default: check for --mode check)')
+    ap.add_argument('--host-log')
+    ap.add_argument('--host-rc', type=int, default=0)
+    ap.add_argument('--allow', help='file of regexes: log lines never treated as splats')
+    ap.add_argument('--no-kunit-ok', action='store_true', help='do not fail when no KUnit results are found')
+    a = ap.parse_args()
+
+    allow = []
+    if a.allow:
+        try:
+            with open(a.allow) as f:
+                allow = [re.compile(l.strip()) for l in f if l.strip() and not l.startswith('#')]
+        except FileNotFoundError:
+            pass
+
+    with open(a.log, 'rb') as f:
+        lines = [clean(l) for l in f.read().decode('utf-8', 'replace').split('\n')]
+
+    total = Tally()
+    job = a.job or ('check' if a.mode == 'check' else None)
+    begin = next((i for i, l in enumerate(lines) if '### EXECNS JOB BEGIN' in l), None)
+    end_re = re.compile(r'### EXECNS JOB END job=(\S+) rc=(\d+)')
+    ends = [(i, end_re.search(l)) for i, l in enumerate(lines) if end_re.search(l)]
+    host_lines = [l for l in lines if l.startswith('### HOST:')]
+
+    print('== Results from %s' % a.log)
+    # ---- KUnit -------------------------------------------------------------------
+    kunit_lines = lines[:begin] if begin is not None else lines
+    kunit, nk = parse_tap(kunit_lines, 'KUnit')
+    if a.mode == 'check':
+        print('KUnit (boot):        %s' % kunit)
+        if nk == 0 and not a.no_kunit_ok:
+            kunit.fail('KUnit: no KTAP results in the boot log (KUnit/doctests not run?)')
+        total.add(kunit)
+
+    # ---- guest test programs -----------------------------------------------------
+    if a.mode == 'check':
+        listed = None
+        for l in lines:
+            if l.startswith('### TESTLIST'):
+                listed = l[len('### TESTLIST'):].split()
+        blocks = {}
+        cur = None
+        for l in lines:
+            m = re.match(r'^### BEGIN (\S+)\s*$', l)
+            if m:
+                cur = m.group(1)
+                blocks[cur] = {'lines': [], 'rc': None}
+                continue
+            m = re.match(r'^### END (\S+) rc=(\d+)', l)
+            if m and cur == m.group(1):
+                blocks[cur]['rc'] = int(m.group(2))
+                cur = None
+                continue
+            if cur is not None:
+                blocks[cur]['lines'].append(l)
+        guest = Tally()
+        if listed is None:
+            if begin is not None:
+                guest.fail('guest tests: the check job printed no ### TESTLIST (check.sh broken?)')
+            listed = []
+        for name in listed:
+            b = blocks.get(name)
+            if b is None:
+                guest.fail('%s: did not run (no ### BEGIN marker)' % name)
+                print('  %-28s did not run' % name)
+                continue
+            t, nres = parse_tap(b['lines'], name)
+            rc = b['rc']
+            if rc is None:
+                t.fail('%s: no ### END marker (test hung or took the guest down)' % name)
+            elif rc == 4 and nres == 0:
+                t.skipped += 1
+            elif rc != 0 and t.failed == 0:
+                why = 'timed out/killed' if rc in (124, 137, 143) else 'exited'
+                t.fail('%s: %s with rc=%d without reporting a failure' % (name, why, rc))
+            elif rc == 0 and nres == 0:
+                t.passed += 1   # no TAP: counted by exit status
+            print('  %-28s %s%s' % (name, t, '' if rc is None else '  (rc=%d)' % rc))
+            guest.add(t)
+        print('Guest tests (%d):    %s' % (len(listed), guest))
+        total.add(guest)
+
+    # ---- host tests --------------------------------------------------------------
+    if a.host_log:
+        h = Tally()
+        try:
+            with open(a.host_log, errors='replace') as f:
+                hl = f.read().split('\n')
+        except FileNotFoundError:
+            hl = []
+        n = 0
+        for l in hl:
+            m = HOST.search(l)
+            if m:
+                n += 1
+                h.passed += int(m.group(2))
+                h.skipped += int(m.group(4))
+                for _ in range(int(m.group(3))):
+                    h.fail('host test failed (see %s)' % a.host_log)
+        if a.host_rc != 0 and h.failed == 0:
+            h.fail('host tests: command failed with rc=%d (see %s)' % (a.host_rc, a.host_log))
+        print('Host tests:          %s  (%d test binaries)' % (h, n))
+        total.add(h)
+
+    # ---- job end / host-side problems --------------------------------------------
+    if begin is None:
+        total.fail('the guest never reached the job (boot failure); see the log')
+    job_end = [m for _, m in ends if job is None or m.group(1) == job]
+    if begin is not None and not job_end:
+        total.fail('the job did not finish: no end-of-job marker (kernel panic/crash or timeout)')
+    for l in host_lines:
+        total.fail(l[4:].strip())
+    if a.mode == 'run' and job_end:
+        rc = int(job_end[-1].group(2))
+        print('Job %s: rc=%d' % (job_end[-1].group(1), rc))
+        if rc != 0:
+            total.fail('job %s exited with rc=%d' % (job_end[-1].group(1), rc))
+        else:
+            total.passed += 1
+
+    # ---- splats --------------------------------------------------------------------
+    regions = scan_splats(lines, allow)
+    for r in regions:
+        total.fail('kernel splat at log line %d: %s' % (r[0] + 1, lines[r[0]].strip()))
+    if regions:
+        print('\n== %d kernel splat(s) in %s:' % (len(regions), a.log))
+        for r in regions[:10]:
+            lo, hi = max(0, r[0] - 3), min(len(lines), r[1] + 12)
+            if hi - lo > 60:
+                hi = lo + 60
+            print('---- log lines %d-%d' % (lo + 1, hi))
+            for l in lines[lo:hi]:
+                print('  | ' + l)
+        if len(regions) > 10:
+            print('---- (%d more not shown)' % (len(regions) - 10))
+    else:
+        print('Kernel splats:       none')
+
+    if total.failures:
+        print('\n== Failures:')
+        for f in total.failures[:100]:
+            print('  - ' + f)
+        if len(total.failures) > 100:
+            print('  ... %d more' % (len(total.failures) - 100))
+    print()
+    print(total)
+    return 1 if total.failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
