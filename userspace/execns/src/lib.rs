@@ -193,10 +193,7 @@ pub fn kernel_lacks_execns(err: &io::Error) -> bool {
 
 /// The error for "the running kernel has no execns()".
 pub fn lacks_execns_error(missing: Missing) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::Unsupported,
-        KernelLacksExecns { missing },
-    )
+    io::Error::new(io::ErrorKind::Unsupported, KernelLacksExecns { missing })
 }
 
 /// Which system call number [`SYS_EXECNS`] is on the running kernel.
@@ -227,8 +224,11 @@ fn classify_owner(release: &str, symbols: Option<&str>) -> SyscallOwner {
     }
     if let Some(syms) = symbols {
         let has = |name: &str| {
-            syms.lines()
-                .any(|l| l.split_whitespace().nth(2).is_some_and(|s| s.ends_with(name)))
+            syms.lines().any(|l| {
+                l.split_whitespace()
+                    .nth(2)
+                    .is_some_and(|s| s.ends_with(name))
+            })
         };
         if has("sys_execns") {
             return SyscallOwner::ExecnsOrUnassigned;
@@ -569,7 +569,11 @@ mod tests {
         e.arg0("echo");
         assert_eq!(e.get_argv()[0], "echo");
 
-        e.env_clear().env("A", "1").env("B", "2").env("A", "3").env_remove("B");
+        e.env_clear()
+            .env("A", "1")
+            .env("B", "2")
+            .env("A", "3")
+            .env_remove("B");
         assert_eq!(e.get_envp(), vec![OsString::from("A=3")]);
         e.envs([("X", "y")]);
         assert_eq!(e.get_envp(), vec![OsString::from("A=3"), "X=y".into()]);
@@ -613,7 +617,13 @@ mod tests {
 
     #[test]
     fn other_errnos_are_raw() {
-        for e in [libc::EPERM, libc::ENOENT, libc::EACCES, libc::EFAULT, libc::E2BIG] {
+        for e in [
+            libc::EPERM,
+            libc::ENOENT,
+            libc::EACCES,
+            libc::EFAULT,
+            libc::E2BIG,
+        ] {
             let err = map_errno(e, Namespaces::all().as_raw());
             assert_eq!(err.raw_os_error(), Some(e));
             assert_eq!(err.errno(), Some(e));
@@ -630,7 +640,10 @@ mod tests {
             classify_owner("6.12.0-execns", None),
             SyscallOwner::ExecnsOrUnassigned
         );
-        assert_eq!(classify_owner("5.15.0", None), SyscallOwner::ExecnsOrUnassigned);
+        assert_eq!(
+            classify_owner("5.15.0", None),
+            SyscallOwner::ExecnsOrUnassigned
+        );
         assert_eq!(
             classify_owner("6.18.44-fc", None),
             SyscallOwner::Other("setxattrat".into())
@@ -663,8 +676,8 @@ mod tests {
     fn path_search() {
         let sh = find_in_path(OsStr::new("sh"), Some(OsStr::new("/nonexistent:/bin"))).unwrap();
         assert_eq!(sh, PathBuf::from("/bin/sh"));
-        let e = find_in_path(OsStr::new("no-such-program-xyz"), Some(OsStr::new("/bin")))
-            .unwrap_err();
+        let e =
+            find_in_path(OsStr::new("no-such-program-xyz"), Some(OsStr::new("/bin"))).unwrap_err();
         assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
         let e = find_in_path(OsStr::new("/nonexistent/x"), None).unwrap_err();
         assert_eq!(e.raw_os_error(), Some(libc::ENOENT));

@@ -1,0 +1,445 @@
+//! Option parsing and the first stage: decide the streams, call execns(2).
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+use execns::{Execns, Namespaces};
+use rustix::mount::MountPropagationFlags;
+
+use crate::stage2::Opts;
+use crate::stdio::{self, Source};
+use crate::{status, STAGE2_ARG};
+
+const AFTER_HELP: &str = "\
+Standard streams:
+  execns(2) closes every file descriptor of the new program, 0, 1 and 2
+  included. So, unless --no-stdio is given, execns execs a second stage of
+  itself into the new namespaces, which opens one file on each of fds 0, 1 and
+  2 and then executes PROGRAM. For each stream PROGRAM gets:
+    --stdin/--stdout/--stderr PATH   that file: stdin read-only; stdout and
+        stderr write-only, created (0666 & ~umask) and truncated before
+        execns(2) is called, like the shell's '>'. The same PATH for --stdout
+        and --stderr gives one shared open file, like '>PATH 2>&1'.
+    otherwise, when execns's own fd has a name: that file, opened again by
+        that name in the new namespaces: a terminal (e.g. /dev/pts/0,
+        /dev/console), a regular file (same access mode and O_APPEND, at the
+        same offset), a named FIFO or a device. It is a new open file
+        description: file status flags such as O_NONBLOCK are not kept.
+    otherwise (fd closed, a pipe, a socket, a deleted file): /dev/null, with
+        a warning on stderr for a pipe or socket (unless --quiet).
+  No other file descriptor is open when PROGRAM starts. With --no-stdio,
+  PROGRAM is executed directly by execns(2) and starts with no file
+  descriptor open at all (and --propagation, --map-root-user do not apply).
+  PROGRAM is looked up in $PATH (before execns(2)) when it has no '/'. Its
+  environment is execns's environment.
+
+Exit status:
+  PROGRAM's status when it ran; otherwise
+    1    usage error, or a --stdin/--stdout/--stderr PATH cannot be opened
+         (nothing was done)
+    125  execns(2) failed (message 'execns: PROGRAM: <error>'; e.g. EPERM, or
+         a kernel without CONFIG_EXECNS), or the second stage could not set up
+         the streams, the user mapping or the mount propagation
+    126  PROGRAM was found but cannot be executed
+    127  PROGRAM was not found
+
+PID and time namespaces (-p, -T) apply as with unshare(2): PROGRAM's children
+are in the new PID namespace (the first one is its PID 1) while PROGRAM keeps
+its PID; PROGRAM itself is in the new time namespace.";
+
+/// Mount propagation for `--propagation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Propagation {
+    /// make every mount private (recursively), like unshare(1)'s default
+    Private,
+    /// make every mount shared
+    Shared,
+    /// make every mount a slave
+    Slave,
+    /// leave propagation as in the copied mount namespace
+    Unchanged,
+}
+
+/// Run a program in new namespaces with execns(2), like unshare(1) followed by
+/// exec, but in one all-or-nothing system call that also closes every file
+/// descriptor.
+#[derive(Debug, Parser)]
+#[command(
+    name = "execns",
+    version,
+    about = "Run a program in new namespaces with execns(2)",
+    after_help = AFTER_HELP,
+    override_usage = "execns [OPTIONS] [--] PROGRAM [ARGS...]"
+)]
+pub struct Cli {
+    /// unshare the mount namespace (CLONE_NEWNS)
+    #[arg(short = 'm', long)]
+    pub mount: bool,
+    /// unshare the UTS namespace: hostname, domainname (CLONE_NEWUTS)
+    #[arg(short = 'u', long)]
+    pub uts: bool,
+    /// unshare the IPC namespace (CLONE_NEWIPC)
+    #[arg(short = 'i', long)]
+    pub ipc: bool,
+    /// unshare the network namespace (CLONE_NEWNET)
+    #[arg(short = 'n', long)]
+    pub net: bool,
+    /// unshare the PID namespace for PROGRAM's children (CLONE_NEWPID)
+    #[arg(short = 'p', long)]
+    pub pid: bool,
+    /// unshare the user namespace (CLONE_NEWUSER)
+    #[arg(short = 'U', long)]
+    pub user: bool,
+    /// unshare the cgroup namespace (CLONE_NEWCGROUP)
+    #[arg(short = 'C', long)]
+    pub cgroup: bool,
+    /// unshare the time namespace (CLONE_NEWTIME)
+    #[arg(short = 'T', long)]
+    pub time: bool,
+    /// get a fresh System V semaphore undo list (CLONE_SYSVSEM)
+    #[arg(long)]
+    pub sysvsem: bool,
+    /// map the current user and group to root in the new user namespace
+    /// (implies --user)
+    #[arg(short = 'r', long)]
+    pub map_root_user: bool,
+    /// mount propagation set in a new mount namespace (with --mount)
+    #[arg(long, value_enum, value_name = "MODE", default_value = "private")]
+    pub propagation: Propagation,
+    /// give PROGRAM this file as standard input
+    #[arg(long, value_name = "PATH")]
+    pub stdin: Option<PathBuf>,
+    /// give PROGRAM this file (created/truncated) as standard output
+    #[arg(long, value_name = "PATH")]
+    pub stdout: Option<PathBuf>,
+    /// give PROGRAM this file (created/truncated) as standard error
+    #[arg(long, value_name = "PATH")]
+    pub stderr: Option<PathBuf>,
+    /// execute PROGRAM directly: it starts with no file descriptor open
+    #[arg(long, conflicts_with_all = ["stdin", "stdout", "stderr", "map_root_user"])]
+    pub no_stdio: bool,
+    /// do not warn about streams that cannot be passed on
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// the program to run, and its arguments
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        value_name = "PROGRAM",
+        num_args = 1..
+    )]
+    pub command: Vec<OsString>,
+}
+
+impl Cli {
+    /// The `unshare_flags` the options ask for.
+    pub fn namespaces(&self) -> Namespaces {
+        let mut ns = Namespaces::empty();
+        for (on, flag) in [
+            (self.mount, Namespaces::MOUNT),
+            (self.uts, Namespaces::UTS),
+            (self.ipc, Namespaces::IPC),
+            (self.net, Namespaces::NET),
+            (self.pid, Namespaces::PID),
+            (self.user || self.map_root_user, Namespaces::USER),
+            (self.cgroup, Namespaces::CGROUP),
+            (self.time, Namespaces::TIME),
+            (self.sysvsem, Namespaces::SYSVSEM),
+        ] {
+            if on {
+                ns |= flag;
+            }
+        }
+        ns
+    }
+
+    /// Stage-2 options.
+    pub fn stage2_opts(&self) -> Opts {
+        let propagation = if self.mount {
+            match self.propagation {
+                Propagation::Private => Some(MountPropagationFlags::PRIVATE),
+                Propagation::Shared => Some(MountPropagationFlags::SHARED),
+                Propagation::Slave => Some(MountPropagationFlags::DOWNSTREAM),
+                Propagation::Unchanged => None,
+            }
+        } else {
+            None
+        };
+        let map_root = self.map_root_user.then(|| {
+            (
+                rustix::process::getuid().as_raw(),
+                rustix::process::getgid().as_raw(),
+            )
+        });
+        Opts {
+            propagation,
+            map_root,
+        }
+    }
+}
+
+/// Status for a failed exec of the program itself.
+pub fn exec_status(errno: i32) -> u8 {
+    match errno {
+        libc::ENOENT | libc::ENOTDIR => status::NOT_FOUND,
+        libc::EACCES
+        | libc::ENOEXEC
+        | libc::ETXTBSY
+        | libc::EISDIR
+        | libc::ELIBBAD
+        | libc::ELOOP
+        | libc::ENAMETOOLONG => status::CANNOT_EXECUTE,
+        _ => status::EXECNS_FAILED,
+    }
+}
+
+/// Parse the command line: `Ok(cli)` or the exit status after printing help,
+/// version or a usage error.
+pub fn parse(args: Vec<OsString>) -> Result<Cli, u8> {
+    match Cli::try_parse_from(args) {
+        Ok(cli) => Ok(cli),
+        Err(e) => {
+            let _ = e.print();
+            Err(if e.use_stderr() { status::USAGE } else { 0 })
+        }
+    }
+}
+
+fn err_line(what: &str, msg: &str) {
+    let _ = writeln!(io::stderr(), "execns: {what}: {msg}");
+}
+
+/// The stage-2 sources for the three streams and the warnings to print.
+pub fn plan_streams(cli: &Cli) -> Result<(Vec<Source>, Vec<String>), u8> {
+    let given = [&cli.stdin, &cli.stdout, &cli.stderr];
+    let mut sources = Vec::new();
+    let mut warnings = Vec::new();
+    for fd in 0..3u8 {
+        let src = match given[usize::from(fd)] {
+            Some(path) if fd == 2 && cli.stdout.as_ref() == Some(path) => Source::Dup(1),
+            Some(path) => match stdio::prepare_path(fd, path) {
+                Ok(s) => s,
+                Err(e) => {
+                    err_line(&path.display().to_string(), &execns::error_message(&e));
+                    return Err(status::USAGE);
+                }
+            },
+            None => {
+                let (s, w) = stdio::decide_inherited(fd, &stdio::probe(fd));
+                warnings.extend(w);
+                s
+            }
+        };
+        sources.push(src);
+    }
+    Ok((sources, warnings))
+}
+
+pub fn run(args: Vec<OsString>) -> u8 {
+    let cli = match parse(args) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let ns = cli.namespaces();
+    let prog = &cli.command[0];
+    let shown = prog.to_string_lossy().into_owned();
+    let path_var = std::env::var_os("PATH");
+    let resolved = match execns::find_in_path(prog, path_var.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            err_line(&shown, &execns::error_message(&e));
+            return exec_status(e.raw_os_error().unwrap_or(libc::ENOENT));
+        }
+    };
+
+    let err = if cli.no_stdio {
+        let err = Execns::new(&resolved)
+            .arg0(prog)
+            .args(&cli.command[1..])
+            .namespaces(ns)
+            .exec();
+        err_line(&shown, &execns::error_message(&err));
+        return match err.raw_os_error() {
+            Some(e) => exec_status(e),
+            None => status::EXECNS_FAILED,
+        };
+    } else {
+        let (sources, warnings) = match plan_streams(&cli) {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
+        if !cli.quiet {
+            for w in warnings {
+                let _ = writeln!(io::stderr(), "execns: warning: {w}");
+            }
+        }
+        let me = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/proc/self/exe"));
+        let mut call = Execns::new(&me);
+        call.arg0("execns")
+            .arg(STAGE2_ARG)
+            .arg(cli.stage2_opts().encode());
+        for s in &sources {
+            call.arg(s.encode());
+        }
+        call.arg(&resolved)
+            .arg(prog)
+            .args(&cli.command[1..])
+            .namespaces(ns)
+            .exec()
+    };
+    // Stage mode: any failure of the call is execns(2)'s own (the program was
+    // checked above; the stage binary is this very file).
+    err_line(&shown, &execns::error_message(&err));
+    status::EXECNS_FAILED
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("execns").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn each_short_and_long_option_maps_to_its_flag() {
+        let cases: [(&str, &str, libc::c_int); 8] = [
+            ("-m", "--mount", libc::CLONE_NEWNS),
+            ("-u", "--uts", libc::CLONE_NEWUTS),
+            ("-i", "--ipc", libc::CLONE_NEWIPC),
+            ("-n", "--net", libc::CLONE_NEWNET),
+            ("-p", "--pid", libc::CLONE_NEWPID),
+            ("-U", "--user", libc::CLONE_NEWUSER),
+            ("-C", "--cgroup", libc::CLONE_NEWCGROUP),
+            ("-T", "--time", libc::CLONE_NEWTIME),
+        ];
+        for (short, long, flag) in cases {
+            assert_eq!(p(&[short, "true"]).unwrap().namespaces().as_raw(), flag);
+            assert_eq!(p(&[long, "true"]).unwrap().namespaces().as_raw(), flag);
+        }
+        assert_eq!(
+            p(&["--sysvsem", "true"]).unwrap().namespaces().as_raw(),
+            libc::CLONE_SYSVSEM
+        );
+        assert_eq!(
+            p(&["-r", "true"]).unwrap().namespaces().as_raw(),
+            libc::CLONE_NEWUSER
+        );
+        assert_eq!(p(&["true"]).unwrap().namespaces(), Namespaces::empty());
+    }
+
+    #[test]
+    fn combined_short_options() {
+        let c = p(&["-mui", "--", "ls", "-l"]).unwrap();
+        assert_eq!(
+            c.namespaces().as_raw(),
+            libc::CLONE_NEWNS | libc::CLONE_NEWUTS | libc::CLONE_NEWIPC
+        );
+        assert_eq!(c.command, vec!["ls", "-l"]);
+        let all = p(&["-muinpUCT", "--sysvsem", "x"]).unwrap();
+        assert_eq!(all.namespaces(), Namespaces::all());
+    }
+
+    #[test]
+    fn program_options_belong_to_the_program() {
+        let c = p(&["-u", "ls", "-l", "--mount", "-u"]).unwrap();
+        assert_eq!(c.namespaces(), Namespaces::UTS);
+        assert_eq!(c.command, vec!["ls", "-l", "--mount", "-u"]);
+        let c = p(&["--", "-weird-name"]).unwrap();
+        assert_eq!(c.command, vec!["-weird-name"]);
+    }
+
+    #[test]
+    fn usage_errors() {
+        for args in [
+            &["--bogus", "true"][..],
+            &["-x", "true"],
+            &[],
+            &["-u"],
+            &["--stdout"],
+            &["--no-stdio", "--stdout", "/tmp/x", "true"],
+            &["--propagation", "weird", "-m", "true"],
+        ] {
+            let e = p(args).unwrap_err();
+            assert!(e.use_stderr(), "{args:?}");
+        }
+        let to_os = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(parse(to_os(&["execns", "--bogus", "x"])).unwrap_err(), 1);
+    }
+
+    #[test]
+    fn help_and_version_are_not_errors() {
+        for a in ["--help", "-h", "--version", "-V"] {
+            let e = p(&[a]).unwrap_err();
+            assert!(!e.use_stderr(), "{a}");
+        }
+    }
+
+    #[test]
+    fn stream_options() {
+        let c = p(&[
+            "--stdin",
+            "/dev/null",
+            "--stdout",
+            "/tmp/o",
+            "--stderr",
+            "/tmp/o",
+            "true",
+        ])
+        .unwrap();
+        assert_eq!(c.stdin, Some(PathBuf::from("/dev/null")));
+        assert_eq!(c.stdout, c.stderr);
+        let c = p(&["--no-stdio", "true"]).unwrap();
+        assert!(c.no_stdio);
+    }
+
+    #[test]
+    fn plan_streams_shares_stdout_and_stderr() {
+        let dir = std::env::temp_dir().join(format!("execns-plan-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("o");
+        let o = out.to_str().unwrap();
+        let c = p(&["--stdin", "/dev/null", "--stdout", o, "--stderr", o, "true"]).unwrap();
+        let (s, w) = plan_streams(&c).unwrap();
+        assert!(w.is_empty());
+        assert_eq!(s[2], Source::Dup(1));
+        assert!(matches!(&s[1], Source::Open { path, .. } if path == &out));
+        let c = p(&["--stdout", "/nonexistent-dir/x", "true"]).unwrap();
+        assert_eq!(plan_streams(&c).unwrap_err(), status::USAGE);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn stage2_opts_follow_options() {
+        let c = p(&["-m", "true"]).unwrap();
+        assert_eq!(
+            c.stage2_opts().propagation,
+            Some(MountPropagationFlags::PRIVATE)
+        );
+        let c = p(&["-m", "--propagation", "unchanged", "true"]).unwrap();
+        assert_eq!(c.stage2_opts().propagation, None);
+        let c = p(&["--propagation", "shared", "true"]).unwrap();
+        assert_eq!(c.stage2_opts().propagation, None, "only with -m");
+        let c = p(&["-r", "true"]).unwrap();
+        assert_eq!(
+            c.stage2_opts().map_root,
+            Some((
+                rustix::process::getuid().as_raw(),
+                rustix::process::getgid().as_raw()
+            ))
+        );
+    }
+
+    #[test]
+    fn exec_errors_map_like_shells() {
+        assert_eq!(exec_status(libc::ENOENT), 127);
+        assert_eq!(exec_status(libc::ENOTDIR), 127);
+        assert_eq!(exec_status(libc::EACCES), 126);
+        assert_eq!(exec_status(libc::ENOEXEC), 126);
+        assert_eq!(exec_status(libc::EPERM), 125);
+        assert_eq!(exec_status(libc::EINVAL), 125);
+        assert_eq!(exec_status(libc::ENOSYS), 125);
+    }
+}

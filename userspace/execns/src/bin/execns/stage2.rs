@@ -1,0 +1,233 @@
+//! Stage 2: the CLI exec'd by `execns(2)` into the new namespaces, with no fd
+//! open. It reopens the chosen files on fds 0-2, optionally maps root and sets
+//! mount propagation, then executes the program.
+//!
+//! Arguments (after `--execns-stage2`):
+//! `OPTS SPEC0 SPEC1 SPEC2 PATH ARGV0 [ARGS...]` where OPTS is `-` or a
+//! comma-separated list of `propagation=private|shared|slave` and
+//! `map-root=UID:GID`, and each SPEC is a [`Source`] encoding.
+
+use std::ffi::{OsStr, OsString};
+use std::fs::File;
+use std::io::{self, Write};
+use std::os::fd::AsRawFd;
+use std::os::fd::IntoRawFd;
+use std::os::unix::process::CommandExt;
+
+use rustix::mount::{mount_change, MountPropagationFlags};
+
+use crate::status;
+use crate::stdio::Source;
+
+/// Options for stage 2.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Opts {
+    pub propagation: Option<MountPropagationFlags>,
+    pub map_root: Option<(u32, u32)>,
+}
+
+impl Opts {
+    pub fn encode(&self) -> OsString {
+        let mut items = Vec::new();
+        if let Some(p) = self.propagation {
+            let name = if p.contains(MountPropagationFlags::SHARED) {
+                "shared"
+            } else if p.contains(MountPropagationFlags::DOWNSTREAM) {
+                "slave"
+            } else {
+                "private"
+            };
+            items.push(format!("propagation={name}"));
+        }
+        if let Some((u, g)) = self.map_root {
+            items.push(format!("map-root={u}:{g}"));
+        }
+        if items.is_empty() {
+            "-".into()
+        } else {
+            items.join(",").into()
+        }
+    }
+
+    pub fn decode(s: &OsStr) -> Option<Opts> {
+        let s = s.to_str()?;
+        let mut o = Opts::default();
+        if s == "-" {
+            return Some(o);
+        }
+        for item in s.split(',') {
+            let (k, v) = item.split_once('=')?;
+            match k {
+                "propagation" => {
+                    o.propagation = Some(match v {
+                        "private" => MountPropagationFlags::PRIVATE,
+                        "shared" => MountPropagationFlags::SHARED,
+                        "slave" => MountPropagationFlags::DOWNSTREAM,
+                        _ => return None,
+                    })
+                }
+                "map-root" => {
+                    let (u, g) = v.split_once(':')?;
+                    o.map_root = Some((u.parse().ok()?, g.parse().ok()?));
+                }
+                _ => return None,
+            }
+        }
+        Some(o)
+    }
+}
+
+fn fail(msg: &str) -> u8 {
+    let _ = writeln!(io::stderr(), "execns: {msg}");
+    status::EXECNS_FAILED
+}
+
+fn map_root(uid: u32, gid: u32) -> io::Result<()> {
+    // As unshare(1) --map-root-user: the process maps its own ids, which an
+    // unprivileged process may do once, after denying setgroups(2).
+    match std::fs::write("/proc/self/setgroups", "deny") {
+        Ok(()) => {}
+        // Kernels without /proc/PID/setgroups.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    std::fs::write("/proc/self/uid_map", format!("0 {uid} 1"))?;
+    std::fs::write("/proc/self/gid_map", format!("0 {gid} 1"))?;
+    Ok(())
+}
+
+/// Put `files` on fds 0, 1, 2. A file already on its own target fd is kept
+/// open (leaked on purpose); every other one is closed after dup2.
+fn install(files: Vec<File>) -> io::Result<()> {
+    for (fd, f) in files.into_iter().enumerate() {
+        if f.as_raw_fd() == fd as i32 {
+            let _ = f.into_raw_fd();
+            continue;
+        }
+        match fd {
+            0 => rustix::stdio::dup2_stdin(&f)?,
+            1 => rustix::stdio::dup2_stdout(&f)?,
+            _ => rustix::stdio::dup2_stderr(&f)?,
+        }
+    }
+    Ok(())
+}
+
+pub fn run(args: &[OsString]) -> u8 {
+    if args.len() < 6 {
+        return fail("stage 2: bad arguments (internal error)");
+    }
+    let Some(opts) = Opts::decode(&args[0]) else {
+        return fail("stage 2: bad options (internal error)");
+    };
+    let mut sources = Vec::new();
+    for fd in 0..3u8 {
+        match Source::decode(&args[1 + usize::from(fd)], fd) {
+            Some(s) => sources.push(s),
+            None => return fail("stage 2: bad stream argument (internal error)"),
+        }
+    }
+    let program = &args[4];
+    let argv0 = &args[5];
+    let rest = &args[6..];
+
+    // Open all three first, so that errors can go to the program's stderr.
+    let mut errors = Vec::new();
+    let mut files: Vec<File> = Vec::new();
+    for (fd, src) in sources.iter().enumerate() {
+        let opened = match src {
+            Source::Dup(n) => files[usize::from(*n)].try_clone(),
+            s => s.open(),
+        };
+        match opened {
+            Ok(f) => files.push(f),
+            Err(e) => {
+                errors.push(format!(
+                    "cannot open {} for {}: {}",
+                    src.describe(),
+                    crate::stdio::STREAM_NAMES[fd],
+                    execns::error_message(&e)
+                ));
+                // Keep going with /dev/null so the message can be seen.
+                match Source::Null.open() {
+                    Ok(f) => files.push(f),
+                    Err(e) => return fail(&format!("cannot open /dev/null: {e}")),
+                }
+            }
+        }
+    }
+    if let Err(e) = install(files) {
+        return fail(&format!("cannot set up standard streams: {e}"));
+    }
+    if let Some((uid, gid)) = opts.map_root {
+        if let Err(e) = map_root(uid, gid) {
+            errors.push(format!(
+                "cannot map root to uid {uid}: {}",
+                execns::error_message(&e)
+            ));
+        }
+    }
+    if let Some(p) = opts.propagation {
+        if let Err(e) = mount_change("/", p | MountPropagationFlags::REC) {
+            errors.push(format!(
+                "cannot change propagation of /: {}",
+                execns::error_message(&io::Error::from(e))
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        for e in &errors {
+            let _ = writeln!(io::stderr(), "execns: {e}");
+        }
+        return status::EXECNS_FAILED;
+    }
+    let err = std::process::Command::new(program)
+        .arg0(argv0)
+        .args(rest)
+        .exec();
+    let _ = writeln!(
+        io::stderr(),
+        "execns: {}: {}",
+        argv0.to_string_lossy(),
+        execns::error_message(&err)
+    );
+    crate::cli::exec_status(err.raw_os_error().unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opts_roundtrip() {
+        for o in [
+            Opts::default(),
+            Opts {
+                propagation: Some(MountPropagationFlags::PRIVATE),
+                map_root: None,
+            },
+            Opts {
+                propagation: Some(MountPropagationFlags::SHARED),
+                map_root: Some((1000, 100)),
+            },
+            Opts {
+                propagation: Some(MountPropagationFlags::DOWNSTREAM),
+                map_root: Some((0, 0)),
+            },
+        ] {
+            assert_eq!(Opts::decode(&o.encode()), Some(o.clone()), "{o:?}");
+        }
+        assert_eq!(Opts::decode(OsStr::new("bogus=1")), None);
+        assert_eq!(Opts::decode(OsStr::new("map-root=x:1")), None);
+    }
+
+    #[test]
+    fn bad_arguments_fail_with_125() {
+        assert_eq!(run(&[]), status::EXECNS_FAILED);
+        let a: Vec<OsString> = ["-", "null", "null", "bogus", "/bin/true", "true"]
+            .iter()
+            .map(OsString::from)
+            .collect();
+        assert_eq!(run(&a), status::EXECNS_FAILED);
+    }
+}

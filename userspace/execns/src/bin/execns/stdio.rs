@@ -1,0 +1,538 @@
+//! What the program gets on fds 0, 1 and 2, decided before `execns()` (which
+//! closes them all) and carried to stage 2 as plain strings.
+
+use std::ffi::{OsStr, OsString};
+use std::fs::{File, OpenOptions};
+use std::io::{self, Seek, SeekFrom};
+use std::os::fd::{AsFd, BorrowedFd};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use rustix::fs::{FileType, OFlags};
+
+/// The names of the three streams, for messages.
+pub const STREAM_NAMES: [&str; 3] = ["standard input", "standard output", "standard error"];
+
+/// How stage 2 opens a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+    ReadWrite,
+}
+
+/// What stage 2 puts on one of fds 0-2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// `/dev/null`, opened read-write.
+    Null,
+    /// A path, opened without `O_CREAT`/`O_TRUNC`.
+    Open {
+        path: PathBuf,
+        access: Access,
+        append: bool,
+        /// `O_NOCTTY` (terminals and other character devices).
+        noctty: bool,
+        /// Seek here after opening (regular files only; 0 = start).
+        pos: u64,
+    },
+    /// The same open file as the lower fd given.
+    Dup(u8),
+}
+
+impl Source {
+    /// The stage-2 argument for this source.
+    pub fn encode(&self) -> OsString {
+        match self {
+            Source::Null => "null".into(),
+            Source::Dup(fd) => format!("dup:{fd}").into(),
+            Source::Open {
+                path,
+                access,
+                append,
+                noctty,
+                pos,
+            } => {
+                let mut mode = String::from(match access {
+                    Access::Read => "r",
+                    Access::Write => "w",
+                    Access::ReadWrite => "rw",
+                });
+                if *append {
+                    mode.push('a');
+                }
+                if *noctty {
+                    mode.push('t');
+                }
+                let mut v = format!("open:{mode}:{pos}:").into_bytes();
+                v.extend_from_slice(path.as_os_str().as_bytes());
+                OsString::from_vec(v)
+            }
+        }
+    }
+
+    /// Parse a stage-2 argument for fd `fd`.
+    pub fn decode(s: &OsStr, fd: u8) -> Option<Source> {
+        let b = s.as_bytes();
+        if b == b"null" {
+            return Some(Source::Null);
+        }
+        if let Some(rest) = b.strip_prefix(b"dup:") {
+            let n: u8 = std::str::from_utf8(rest).ok()?.parse().ok()?;
+            return (n < fd).then_some(Source::Dup(n));
+        }
+        let rest = b.strip_prefix(b"open:")?;
+        let mut parts = rest.splitn(3, |c| *c == b':');
+        let mode = std::str::from_utf8(parts.next()?).ok()?;
+        let pos: u64 = std::str::from_utf8(parts.next()?).ok()?.parse().ok()?;
+        let path = parts.next()?;
+        if path.is_empty() {
+            return None;
+        }
+        let (access, flags) = if let Some(f) = mode.strip_prefix("rw") {
+            (Access::ReadWrite, f)
+        } else if let Some(f) = mode.strip_prefix('r') {
+            (Access::Read, f)
+        } else if let Some(f) = mode.strip_prefix('w') {
+            (Access::Write, f)
+        } else {
+            return None;
+        };
+        if !flags.chars().all(|c| c == 'a' || c == 't') {
+            return None;
+        }
+        Some(Source::Open {
+            path: PathBuf::from(OsStr::from_bytes(path)),
+            access,
+            append: flags.contains('a'),
+            noctty: flags.contains('t'),
+            pos,
+        })
+    }
+
+    /// Open it (stage 2). `Dup` is handled by the caller.
+    pub fn open(&self) -> io::Result<File> {
+        match self {
+            Source::Null => OpenOptions::new().read(true).write(true).open("/dev/null"),
+            Source::Dup(_) => Err(io::Error::from_raw_os_error(libc::EINVAL)),
+            Source::Open {
+                path,
+                access,
+                append,
+                noctty,
+                pos,
+            } => {
+                let mut o = OpenOptions::new();
+                o.read(matches!(access, Access::Read | Access::ReadWrite));
+                o.write(matches!(access, Access::Write | Access::ReadWrite));
+                let mut custom = 0;
+                if *append {
+                    custom |= libc::O_APPEND;
+                }
+                if *noctty {
+                    custom |= libc::O_NOCTTY;
+                }
+                o.custom_flags(custom);
+                let mut f = o.open(path)?;
+                if *pos > 0 {
+                    f.seek(SeekFrom::Start(*pos))?;
+                }
+                Ok(f)
+            }
+        }
+    }
+
+    /// A one-line description for `--help`-style messages and tests.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Null => "/dev/null".into(),
+            Source::Dup(fd) => format!("same as fd {fd}"),
+            Source::Open { path, .. } => path.display().to_string(),
+        }
+    }
+}
+
+/// What was found out about one of the caller's fds 0-2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    /// `None` when the fd is closed.
+    pub open: Option<OpenFd>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenFd {
+    pub file_type: FileType,
+    pub dev: u64,
+    pub ino: u64,
+    pub access: Access,
+    pub append: bool,
+    /// Current offset (regular files), else 0.
+    pub pos: u64,
+    /// `readlink /proc/self/fd/N`, when readable.
+    pub link: Option<PathBuf>,
+    /// (dev, ino) of what `link` names now, when it is an existing path.
+    pub link_id: Option<(u64, u64)>,
+}
+
+/// Look at the caller's fd `fd` (0, 1 or 2).
+pub fn probe(fd: u8) -> Probe {
+    let (i, o, e) = (io::stdin(), io::stdout(), io::stderr());
+    let bfd: BorrowedFd<'_> = match fd {
+        0 => i.as_fd(),
+        1 => o.as_fd(),
+        _ => e.as_fd(),
+    };
+    let flags = match rustix::fs::fcntl_getfl(bfd) {
+        Ok(f) => f,
+        Err(_) => return Probe { open: None },
+    };
+    let st = match rustix::fs::fstat(bfd) {
+        Ok(st) => st,
+        Err(_) => return Probe { open: None },
+    };
+    let file_type = FileType::from_raw_mode(st.st_mode);
+    let access = match flags & OFlags::RWMODE {
+        OFlags::RDONLY => Access::Read,
+        OFlags::WRONLY => Access::Write,
+        _ => Access::ReadWrite,
+    };
+    let pos = if file_type == FileType::RegularFile {
+        rustix::fs::tell(bfd).unwrap_or(0)
+    } else {
+        0
+    };
+    let link = std::fs::read_link(format!("/proc/self/fd/{fd}")).ok();
+    let link_id = link
+        .as_deref()
+        .filter(|l| l.is_absolute())
+        .and_then(|l| std::fs::metadata(l).ok())
+        .map(|m| (m.dev(), m.ino()));
+    Probe {
+        open: Some(OpenFd {
+            file_type,
+            dev: st.st_dev,
+            ino: st.st_ino,
+            access,
+            append: flags.contains(OFlags::APPEND),
+            pos,
+            link,
+            link_id,
+        }),
+    }
+}
+
+/// Decide what stage 2 puts on fd `fd` when no option names a path for it,
+/// from what [`probe`] found. Returns the source and, when the caller's stream
+/// cannot be given to the program, a warning.
+pub fn decide_inherited(fd: u8, probe: &Probe) -> (Source, Option<String>) {
+    let name = STREAM_NAMES[usize::from(fd)];
+    let Some(o) = &probe.open else {
+        return (Source::Null, None);
+    };
+    let what = match o.file_type {
+        FileType::Fifo => "a pipe",
+        FileType::Socket => "a socket",
+        FileType::Directory => "a directory",
+        _ => "a file without a name",
+    };
+    let reopenable = matches!(
+        o.file_type,
+        FileType::RegularFile | FileType::CharacterDevice | FileType::BlockDevice | FileType::Fifo
+    );
+    match (&o.link, o.link_id) {
+        (Some(link), Some(id)) if reopenable && id == (o.dev, o.ino) => {
+            let is_dev = matches!(
+                o.file_type,
+                FileType::CharacterDevice | FileType::BlockDevice
+            );
+            (
+                Source::Open {
+                    path: link.clone(),
+                    access: o.access,
+                    append: o.append,
+                    noctty: is_dev,
+                    pos: if o.append || o.file_type != FileType::RegularFile {
+                        0
+                    } else {
+                        o.pos
+                    },
+                },
+                None,
+            )
+        }
+        _ => (
+            Source::Null,
+            Some(format!(
+                "{name} is {what}, which cannot be reopened after execns closes it; \
+                 the program gets /dev/null (use --{} PATH)",
+                ["stdin", "stdout", "stderr"][usize::from(fd)]
+            )),
+        ),
+    }
+}
+
+/// Prepare a path given with `--stdin`/`--stdout`/`--stderr` before `execns()`
+/// (in the caller's namespaces and with its credentials): check that it can be
+/// opened, and create and truncate a regular output file as the shell's `>`
+/// does. Stage 2 then opens it again without creating or truncating.
+pub fn prepare_path(fd: u8, path: &Path) -> io::Result<Source> {
+    let path = std::path::absolute(path)?;
+    let md = std::fs::metadata(&path);
+    let is_regular_or_new = match &md {
+        Ok(m) => m.is_file(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => fd != 0,
+        Err(_) => false,
+    };
+    if let Ok(m) = &md {
+        if m.is_dir() {
+            return Err(io::Error::from_raw_os_error(libc::EISDIR));
+        }
+    }
+    let access = if fd == 0 { Access::Read } else { Access::Write };
+    if is_regular_or_new {
+        let mut o = OpenOptions::new();
+        if fd == 0 {
+            o.read(true);
+        } else {
+            o.write(true).create(true).truncate(true).mode(0o666);
+        }
+        o.open(&path)?;
+    } else {
+        // FIFOs and devices: opening could block (FIFO) or have effects; only
+        // check that it exists and is accessible.
+        md?;
+        let mode = if fd == 0 {
+            rustix::fs::Access::READ_OK
+        } else {
+            rustix::fs::Access::WRITE_OK
+        };
+        rustix::fs::access(&path, mode)?;
+    }
+    let is_dev = std::fs::metadata(&path)
+        .map(|m| {
+            use std::os::unix::fs::FileTypeExt;
+            m.file_type().is_char_device() || m.file_type().is_block_device()
+        })
+        .unwrap_or(false);
+    Ok(Source::Open {
+        path,
+        access,
+        append: false,
+        noctty: is_dev,
+        pos: 0,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open_fd(ft: FileType, link: Option<&str>, same: bool) -> Probe {
+        Probe {
+            open: Some(OpenFd {
+                file_type: ft,
+                dev: 5,
+                ino: 7,
+                access: Access::Write,
+                append: false,
+                pos: 42,
+                link: link.map(PathBuf::from),
+                link_id: link.map(|_| if same { (5, 7) } else { (5, 8) }),
+            }),
+        }
+    }
+
+    #[test]
+    fn closed_fd_gets_dev_null_silently() {
+        assert_eq!(
+            decide_inherited(0, &Probe { open: None }),
+            (Source::Null, None)
+        );
+    }
+
+    #[test]
+    fn terminal_is_reopened_by_name() {
+        let p = open_fd(FileType::CharacterDevice, Some("/dev/pts/3"), true);
+        let (s, w) = decide_inherited(1, &p);
+        assert!(w.is_none());
+        assert_eq!(
+            s,
+            Source::Open {
+                path: "/dev/pts/3".into(),
+                access: Access::Write,
+                append: false,
+                noctty: true,
+                pos: 0
+            }
+        );
+    }
+
+    #[test]
+    fn regular_file_keeps_offset_and_append() {
+        let p = open_fd(FileType::RegularFile, Some("/tmp/log"), true);
+        let (s, w) = decide_inherited(2, &p);
+        assert!(w.is_none());
+        assert!(matches!(
+            s,
+            Source::Open {
+                pos: 42,
+                append: false,
+                noctty: false,
+                ..
+            }
+        ));
+        let mut p = p;
+        p.open.as_mut().unwrap().append = true;
+        let (s, _) = decide_inherited(2, &p);
+        assert!(matches!(
+            s,
+            Source::Open {
+                pos: 0,
+                append: true,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn pipe_socket_deleted_get_dev_null_with_warning() {
+        let (s, w) = decide_inherited(1, &open_fd(FileType::Fifo, Some("pipe:[1234]"), false));
+        assert_eq!(s, Source::Null);
+        let w = w.unwrap();
+        assert!(w.contains("standard output is a pipe"), "{w}");
+        assert!(w.contains("--stdout PATH"), "{w}");
+        let (s, w) = decide_inherited(0, &open_fd(FileType::Socket, Some("socket:[1]"), false));
+        assert_eq!(s, Source::Null);
+        assert!(w.unwrap().contains("standard input is a socket"));
+        // A file that was deleted or replaced: the name leads elsewhere.
+        let (s, w) = decide_inherited(
+            2,
+            &open_fd(FileType::RegularFile, Some("/tmp/x (deleted)"), false),
+        );
+        assert_eq!(s, Source::Null);
+        assert!(w.is_some());
+        let (s, _) = decide_inherited(2, &open_fd(FileType::RegularFile, None, false));
+        assert_eq!(s, Source::Null);
+    }
+
+    #[test]
+    fn named_fifo_is_reopened() {
+        let (s, w) = decide_inherited(0, &open_fd(FileType::Fifo, Some("/run/fifo"), true));
+        assert!(w.is_none());
+        assert!(matches!(s, Source::Open { ref path, .. } if path == Path::new("/run/fifo")));
+    }
+
+    #[test]
+    fn encode_decode_roundtrip() {
+        let srcs = [
+            (Source::Null, 0),
+            (Source::Dup(1), 2),
+            (
+                Source::Open {
+                    path: "/tmp/a:b c".into(),
+                    access: Access::ReadWrite,
+                    append: true,
+                    noctty: true,
+                    pos: 9,
+                },
+                1,
+            ),
+            (
+                Source::Open {
+                    path: "/dev/null".into(),
+                    access: Access::Read,
+                    append: false,
+                    noctty: false,
+                    pos: 0,
+                },
+                0,
+            ),
+        ];
+        for (s, fd) in srcs {
+            assert_eq!(Source::decode(&s.encode(), fd), Some(s.clone()), "{s:?}");
+        }
+        assert_eq!(Source::decode(OsStr::new("dup:1"), 1), None);
+        assert_eq!(Source::decode(OsStr::new("open:x:0:/a"), 1), None);
+        assert_eq!(Source::decode(OsStr::new("open:w:0:"), 1), None);
+        assert_eq!(Source::decode(OsStr::new("open:wz:0:/a"), 1), None);
+        assert_eq!(Source::decode(OsStr::new("bogus"), 1), None);
+    }
+
+    #[test]
+    fn prepare_creates_and_truncates_output() {
+        let dir = std::env::temp_dir().join(format!("execns-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("out");
+        std::fs::write(&out, "old contents").unwrap();
+        let s = prepare_path(1, &out).unwrap();
+        assert_eq!(std::fs::metadata(&out).unwrap().len(), 0);
+        assert!(matches!(
+            s,
+            Source::Open {
+                access: Access::Write,
+                pos: 0,
+                ..
+            }
+        ));
+        let new = dir.join("new");
+        prepare_path(2, &new).unwrap();
+        assert!(new.exists());
+        // stdin must exist
+        let e = prepare_path(0, &dir.join("missing")).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        let s = prepare_path(0, &out).unwrap();
+        assert!(matches!(
+            s,
+            Source::Open {
+                access: Access::Read,
+                ..
+            }
+        ));
+        let e = prepare_path(1, &dir).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EISDIR));
+        // devices are not truncated or opened, only checked
+        let s = prepare_path(1, Path::new("/dev/null")).unwrap();
+        assert!(matches!(s, Source::Open { noctty: true, .. }));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn probe_sees_a_real_file() {
+        // Probe is for fds 0-2 of this process; check that it at least
+        // produces something consistent for whatever the test harness gave us.
+        for fd in 0..3 {
+            let p = probe(fd);
+            if let Some(o) = &p.open {
+                if let (Some(l), Some(id)) = (&o.link, o.link_id) {
+                    if l.is_absolute() && o.file_type == FileType::RegularFile {
+                        assert_eq!(id, (o.dev, o.ino));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn open_sources() {
+        let f = Source::Null.open().unwrap();
+        drop(f);
+        let dir = std::env::temp_dir().join(format!("execns-open-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("f");
+        std::fs::write(&p, "0123456789").unwrap();
+        let s = Source::Open {
+            path: p.clone(),
+            access: Access::Write,
+            append: false,
+            noctty: false,
+            pos: 4,
+        };
+        let mut f = s.open().unwrap();
+        use std::io::Write;
+        f.write_all(b"XY").unwrap();
+        drop(f);
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "0123XY6789");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,312 @@
+//! End-to-end tests of the `execns` binary and the library on the host.
+//!
+//! The host kernel normally lacks execns(2), so the "kernel lacks execns" path
+//! runs for real here. Where the running kernel does have it, those tests check
+//! the success path instead.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use execns::{ErrnoExt, Execns, Namespaces};
+
+const EXE: &str = env!("CARGO_BIN_EXE_execns");
+
+fn run(args: &[&str]) -> Output {
+    Command::new(EXE)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run execns")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Whether the running kernel has execns(2): ask with a missing file.
+fn kernel_has_execns() -> bool {
+    let err = Execns::new("/nonexistent/execns-probe").exec();
+    !execns::kernel_lacks_execns(&err)
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("execns-it-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn help_documents_streams_and_statuses() {
+    let o = run(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for needle in [
+        "Usage: execns [OPTIONS] [--] PROGRAM [ARGS...]",
+        "--mount",
+        "--uts",
+        "--ipc",
+        "--net",
+        "--pid",
+        "--user",
+        "--cgroup",
+        "--time",
+        "--sysvsem",
+        "--stdin <PATH>",
+        "--stdout <PATH>",
+        "--stderr <PATH>",
+        "--no-stdio",
+        "Standard streams:",
+        "/dev/null",
+        "Exit status:",
+        "125",
+        "126",
+        "127",
+    ] {
+        assert!(out.contains(needle), "--help lacks {needle:?}:\n{out}");
+    }
+}
+
+#[test]
+fn version() {
+    let o = run(&["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stdout(&o).trim(),
+        format!("execns {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn unknown_option_is_usage_error_1() {
+    for args in [&["--bogus", "true"][..], &["-x", "true"], &[], &["-u"]] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&o).contains("Usage: execns"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).is_empty());
+    }
+}
+
+#[test]
+fn missing_program_is_127() {
+    let o = run(&["-u", "/nonexistent/prog"]);
+    assert_eq!(o.status.code(), Some(127));
+    assert_eq!(
+        stderr(&o),
+        "execns: /nonexistent/prog: No such file or directory\n"
+    );
+    let o = Command::new(EXE)
+        .args(["-u", "no-such-program-anywhere"])
+        .env("PATH", "/bin:/usr/bin")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(127));
+    assert_eq!(
+        stderr(&o),
+        "execns: no-such-program-anywhere: No such file or directory\n"
+    );
+}
+
+#[test]
+fn non_executable_is_126() {
+    let d = tmpdir("noexec");
+    let f = d.join("script");
+    std::fs::write(&f, "#!/bin/sh\necho hi\n").unwrap();
+    let o = run(&["-m", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(126), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        format!("execns: {}: Permission denied\n", f.display())
+    );
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn bad_stream_path_is_1() {
+    let o = run(&["--stdout", "/nonexistent-dir/out", "true"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "execns: /nonexistent-dir/out: No such file or directory\n"
+    );
+    let o = run(&["--stdin", "/nonexistent-file", "true"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// The CLI on this kernel: without execns, status 125 and the message naming
+/// CONFIG_EXECNS, for real.
+#[test]
+fn cli_reports_kernel_without_execns() {
+    if kernel_has_execns() {
+        eprintln!("kernel has execns: checking success instead");
+        let d = tmpdir("cli-ok");
+        let out = d.join("out");
+        let o = run(&["-q", "--stdout", out.to_str().unwrap(), "echo", "hi"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "hi\n");
+        return;
+    }
+    for args in [
+        &["-u", "true"][..],
+        &["-U", "--", "true"],
+        &["--no-stdio", "-m", "true"],
+        &["true"],
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(125), "{args:?}");
+        let e = stderr(&o);
+        assert!(
+            e.contains("execns: true: kernel lacks execns (CONFIG_EXECNS)"),
+            "{args:?}: {e}"
+        );
+    }
+}
+
+/// The library on this kernel, for real.
+#[test]
+fn library_reports_kernel_without_execns() {
+    if kernel_has_execns() {
+        eprintln!("kernel has execns: skipped");
+        return;
+    }
+    let err = Execns::new("/bin/true")
+        .namespaces(Namespaces::UTS | Namespaces::MOUNT)
+        .exec();
+    assert!(execns::kernel_lacks_execns(&err), "{err}");
+    assert_eq!(err.errno(), Some(libc::ENOSYS));
+    assert_eq!(err.kind(), std::io::ErrorKind::Unsupported);
+    assert!(
+        err.to_string()
+            .starts_with("kernel lacks execns (CONFIG_EXECNS)"),
+        "{err}"
+    );
+    // Nothing changed: we are still here, our fds are still open.
+    assert!(Path::new("/proc/self/fd/1").exists() || Path::new("/proc").read_dir().is_err());
+}
+
+/// Stage 2 run directly with fds 0-2 closed, as after execns(2): it reopens
+/// the files given and runs the program with only fds 0-2 open.
+#[test]
+fn stage2_reopens_streams_and_leaves_no_other_fd() {
+    let d = tmpdir("stage2");
+    let out = d.join("out");
+    let err = d.join("err");
+    std::fs::write(&out, "").unwrap();
+    std::fs::write(&err, "").unwrap();
+    let inp = d.join("in");
+    std::fs::write(&inp, "input line\n").unwrap();
+    let spec = |mode: &str, p: &Path| format!("open:{mode}:0:{}", p.display());
+    // ls lists its own directory fd as well; count the entries below 3.
+    let script = "read l; echo \"got $l\"; ls /proc/self/fd; echo oops >&2";
+    let o = Command::new("/bin/sh")
+        .arg("-c")
+        .arg("exec 0<&- 1>&- 2>&- 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; exec \"$@\"")
+        .arg("sh")
+        .arg(EXE)
+        .arg("--execns-stage2")
+        .arg("-")
+        .arg(spec("r", &inp))
+        .arg(spec("w", &out))
+        .arg(spec("w", &err))
+        .arg("/bin/sh")
+        .arg("sh")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stdout.is_empty() && o.stderr.is_empty());
+    let got = std::fs::read_to_string(&out).unwrap();
+    let mut lines = got.lines();
+    assert_eq!(lines.next(), Some("got input line"));
+    let fds: Vec<u32> = lines
+        .flat_map(|l| l.split_whitespace())
+        .map(|f| f.parse().unwrap())
+        .collect();
+    // Fds the test harness itself leaks (cargo's jobserver...) are >= 10 here;
+    // below 10 only 0-2 and ls's own directory fd (3) may be open: the
+    // stage's own temporary fds are gone.
+    let mut low: Vec<u32> = fds.iter().copied().filter(|f| *f < 10).collect();
+    low.sort();
+    assert_eq!(low, vec![0, 1, 2, 3], "{fds:?}");
+    assert_eq!(std::fs::read_to_string(&err).unwrap(), "oops\n");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn stage2_dup_and_offset() {
+    let d = tmpdir("stage2dup");
+    let out = d.join("out");
+    std::fs::write(&out, "0123456789").unwrap();
+    let o = Command::new(EXE)
+        .arg("--execns-stage2")
+        .arg("-")
+        .arg("null")
+        .arg(format!("open:w:4:{}", out.display()))
+        .arg("dup:1")
+        .args(["/bin/sh", "sh", "-c", "printf A; printf B >&2"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "0123AB6789");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn stage2_program_missing_is_127_on_new_stderr() {
+    let d = tmpdir("stage2missing");
+    let err = d.join("err");
+    std::fs::write(&err, "").unwrap();
+    let o = Command::new(EXE)
+        .arg("--execns-stage2")
+        .arg("-")
+        .arg("null")
+        .arg("null")
+        .arg(format!("open:w:0:{}", err.display()))
+        .args(["/nonexistent/p", "p"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(127));
+    assert_eq!(
+        std::fs::read_to_string(&err).unwrap(),
+        "execns: p: No such file or directory\n"
+    );
+    // An unopenable stream: message on the stderr that could be opened, 125.
+    let o = Command::new(EXE)
+        .arg("--execns-stage2")
+        .arg("-")
+        .arg("open:r:0:/nonexistent/in")
+        .arg("null")
+        .arg(format!("open:w:0:{}", err.display()))
+        .args(["/bin/true", "true"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(125));
+    let e = std::fs::read_to_string(&err).unwrap();
+    assert!(
+        e.contains("cannot open /nonexistent/in for standard input: No such file or directory"),
+        "{e}"
+    );
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn pipe_stdout_gets_a_warning_and_quiet_silences_it() {
+    if kernel_has_execns() {
+        return;
+    }
+    let o = run(&["-u", "true"]);
+    assert!(
+        stderr(&o).contains("execns: warning: standard output is a pipe, which cannot be reopened")
+    );
+    let o = run(&["-q", "-u", "true"]);
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+}
