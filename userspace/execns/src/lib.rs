@@ -223,14 +223,8 @@ fn classify_owner(release: &str, symbols: Option<&str>) -> SyscallOwner {
         _ => {}
     }
     if let Some(syms) = symbols {
-        let has = |name: &str| {
-            syms.lines().any(|l| {
-                l.split_whitespace()
-                    .nth(2)
-                    .is_some_and(|s| s.ends_with(name))
-            })
-        };
-        if has("sys_execns") {
+        // Lines are "ADDRESS TYPE NAME"; builtin syscalls have no module suffix.
+        if syms.contains("sys_execns\n") || syms.ends_with("sys_execns") {
             return SyscallOwner::ExecnsOrUnassigned;
         }
     }
