@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * execns_helper - the program the execns selftests start with execns(2).
+ *
+ * execns() closes every fd, so this program is told what to do through its
+ * environment and reports through a file it creates itself:
+ *
+ *   EXECNS_REPORT=path     create path (O_EXCL) and write "key=value" lines:
+ *                          argc, argvN, pid, ppid, uid/gid (getres*id()),
+ *                          ns.<name> (inode of /proc/self/ns/<name>),
+ *                          fds (fds open at startup, before this program
+ *                          opened anything), threads, cap_eff/cap_prm,
+ *                          at_secure, and the results of the options below.
+ *   EXECNS_HOLD=fifo       after reporting, block reading fifo until EOF.
+ *   (always)               fork; the child reports getpid() and its pid ns
+ *                          (EXECNS_NOFORK=1: don't).
+ *   EXECNS_SETHOSTNAME=1   sethostname(current name): errno (0 = allowed).
+ *   EXECNS_PROBE=path      open(path, O_CREAT|O_EXCL): errno (0 = created).
+ *   EXECNS_CHDIR=path      chdir(path): errno.
+ *   EXECNS_UIDTABLE=1      copy /proc/self/uid_table (uid_table.<key>).
+ *   EXECNS_EPOLL=max       add epoll watches until failure; report count.
+ *   EXECNS_PIPES=max       create pipes until one gets less than the
+ *                          default size; report how many got the default.
+ *   EXECNS_WAITMAP=fifo    first block on fifo (the test writes our
+ *                          uid_map/gid_map meanwhile), then re-exec
+ *                          ourselves so that we are root in our user ns.
+ *   EXECNS_SETID=id        (after WAITMAP) setresgid/setresuid(id) first.
+ *   EXECNS_STORM=b:n:p     p processes each switch their real uid over
+ *                          b..b+n-1; report the uid table's records
+ *                          before and after (after: polled until back).
+ *
+ * Exit status 0 when the report was written; 2-9 for helper errors.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_FDS 256
+
+static int startup_fds[MAX_FDS];
+static int nr_startup_fds;
+static char proc_fds[4096];
+
+static char report[65536];
+static size_t report_len;
+
+static void add(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(report + report_len, sizeof(report) - report_len, fmt, ap);
+	va_end(ap);
+	if (n > 0 && report_len + n < sizeof(report))
+		report_len += n;
+}
+
+static void add_fd(int fd)
+{
+	for (int i = 0; i < nr_startup_fds; i++)
+		if (startup_fds[i] == fd)
+			return;
+	if (nr_startup_fds < MAX_FDS)
+		startup_fds[nr_startup_fds++] = fd;
+}
+
+/*
+ * Record the open fds before this program opens anything: F_GETFD over
+ * 0..RLIMIT_NOFILE, plus the /proc/self/fd listing (which also sees fds
+ * above a lowered RLIMIT_NOFILE).
+ */
+static void scan_fds(void)
+{
+	struct rlimit rl;
+	long max = 65536, fd;
+	size_t off = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < (rlim_t)max)
+		max = rl.rlim_cur;
+	for (fd = 0; fd < max; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			add_fd(fd);
+
+	d = opendir("/proc/self/fd");
+	if (!d) {
+		snprintf(proc_fds, sizeof(proc_fds), "unavailable");
+		return;
+	}
+	while ((e = readdir(d))) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		fd = atol(e->d_name);
+		if (fd == dirfd(d))
+			continue;
+		add_fd(fd);
+		off += snprintf(proc_fds + off, off < sizeof(proc_fds) ?
+				sizeof(proc_fds) - off : 0, "%s%ld",
+				off ? "," : "", fd);
+	}
+	closedir(d);
+	if (!off)
+		snprintf(proc_fds, sizeof(proc_fds), "none");
+}
+
+static void report_status_field(const char *status, const char *field,
+				const char *key)
+{
+	size_t flen = strlen(field);
+	const char *p = status;
+
+	while (p && *p) {
+		if (!strncmp(p, field, flen) && p[flen] == ':') {
+			const char *v = p + flen + 1;
+
+			while (*v == ' ' || *v == '\t')
+				v++;
+			add("%s=%.*s\n", key, (int)strcspn(v, "\n"), v);
+			return;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	add("%s=missing\n", key);
+}
+
+static int slurp(const char *path, char *buf, size_t len)
+{
+	ssize_t n, off = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while ((size_t)off < len - 1 &&
+	       (n = read(fd, buf + off, len - 1 - off)) > 0)
+		off += n;
+	buf[off] = '\0';
+	close(fd);
+	return 0;
+}
+
+static long uid_table_value(const char *key)
+{
+	char buf[512], *p;
+	size_t klen = strlen(key);
+
+	if (slurp("/proc/self/uid_table", buf, sizeof(buf)))
+		return -1;
+	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, key, klen) && p[klen] == ':')
+			return strtol(p + klen + 1, NULL, 10);
+	return -1;
+}
+
+static void do_uid_table(void)
+{
+	char buf[512], *line, *save;
+
+	if (slurp("/proc/self/uid_table", buf, sizeof(buf))) {
+		add("uid_table=missing errno %d\n", errno);
+		return;
+	}
+	add("uid_table=present\n");
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':');
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		add("uid_table.%s=%s\n", line, colon + 1 + (colon[1] == ' '));
+	}
+}
+
+static void do_fork(void)
+{
+	int p[2], status;
+	char buf[128] = "";
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(p)) {
+		add("child=pipe errno %d\n", errno);
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		add("child=fork errno %d\n", errno);
+		return;
+	}
+	if (pid == 0) {
+		struct stat st;
+		unsigned long long ino = 0;
+
+		if (!stat("/proc/self/ns/pid", &st))
+			ino = st.st_ino;
+		n = snprintf(buf, sizeof(buf), "child_pid=%d\nchild_ns.pid=%llu\n",
+			     (int)getpid(), ino);
+		if (write(p[1], buf, n) != n)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	if (n > 0) {
+		buf[n] = '\0';
+		add("%s", buf);
+	}
+	add("child=%d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+}
+
+static void do_epoll(long max)
+{
+	long count = 0;
+	int ep, efd, err = 0;
+
+	ep = epoll_create1(0);
+	efd = eventfd(0, 0);
+	if (ep < 0 || efd < 0) {
+		add("epoll=-1\nepoll_errno=%d\n", errno);
+		return;
+	}
+	while (count < max) {
+		struct epoll_event ev = { .events = EPOLLIN };
+		int fd = dup(efd);
+
+		if (fd < 0) {
+			err = errno;
+			break;
+		}
+		ev.data.fd = fd;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev)) {
+			err = errno;
+			close(fd);
+			break;
+		}
+		count++;
+	}
+	/* The watches stay until exit: the test compares while we hold. */
+	add("epoll=%ld\nepoll_errno=%d\n", count, err);
+}
+
+static void do_pipes(long max)
+{
+	long full = 0, i;
+	long def = 16 * sysconf(_SC_PAGESIZE);
+	int p[2], err = 0, size = 0;
+
+	for (i = 0; i < max; i++) {
+		if (pipe(p)) {
+			err = errno;
+			break;
+		}
+		size = fcntl(p[0], F_GETPIPE_SZ);
+		if (size < def)
+			break;
+		full++;
+	}
+	add("pipes=%ld\npipes_errno=%d\npipes_last_size=%d\n", full, err, size);
+}
+
+/* Each of nproc processes switches its real uid over base..base+n-1. */
+static void do_storm(const char *spec)
+{
+	long base, n, nproc, before, after = -1, i;
+	int status, failed = 0;
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+	if (sscanf(spec, "%ld:%ld:%ld", &base, &n, &nproc) != 3 || n <= 0 ||
+	    nproc <= 0) {
+		add("storm=bad spec\n");
+		return;
+	}
+	before = uid_table_value("records");
+	for (i = 0; i < nproc; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			failed++;
+			continue;
+		}
+		if (pid == 0) {
+			for (long k = 0; k < n; k++) {
+				uid_t u = base + (k * (i + 1) + i * n / nproc) % n;
+
+				/* ruid changes: the kernel switches user_struct. */
+				if (syscall(SYS_setresuid, u, -1, -1))
+					_exit(1);
+			}
+			_exit(0);
+		}
+	}
+	while (wait(&status) > 0)
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			failed++;
+	/* Frees can be deferred (RCU): poll for up to 5 seconds. */
+	for (i = 0; i < 250; i++) {
+		after = uid_table_value("records");
+		if (after == before)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	add("storm_failed=%d\nstorm_before=%ld\nstorm_after=%ld\n",
+	    failed, before, after);
+}
+
+static void hold(const char *fifo)
+{
+	char buf[64];
+	int fd = open(fifo, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		_exit(5);
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	close(fd);
+}
+
+static void waitmap_and_reexec(char **argv, char **envp)
+{
+	const char *fifo = getenv("EXECNS_WAITMAP");
+	static char *newenv[256];
+	int i, n = 0;
+
+	hold(fifo);
+	for (i = 0; envp[i] && n < 250; i++)
+		if (strncmp(envp[i], "EXECNS_WAITMAP=", 15))
+			newenv[n++] = envp[i];
+	newenv[n++] = "EXECNS_STAGE=2";
+	newenv[n] = NULL;
+	execve("/proc/self/exe", argv, newenv);
+	_exit(6);
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	const char *path = getenv("EXECNS_REPORT");
+	char status[8192];
+	char *val;
+	size_t off;
+	int fd, i;
+
+	scan_fds();
+
+	if (getenv("EXECNS_WAITMAP"))
+		waitmap_and_reexec(argv, envp);
+
+	val = getenv("EXECNS_SETID");
+	if (val) {
+		id_t id = atol(val);
+
+		setgroups(0, NULL);
+		if (setresgid(id, id, id) || setresuid(id, id, id))
+			add("setid_errno=%d\n", errno);
+		else
+			add("setid_errno=0\n");
+	}
+
+	/*
+	 * Fork first: /proc/self/ns/pid_for_children only resolves once the
+	 * pid namespace for children has its init (see pidns_for_children_get()).
+	 */
+	if (!getenv("EXECNS_NOFORK"))
+		do_fork();
+
+	add("argc=%d\n", argc);
+	for (i = 0; i < argc && i < 16; i++)
+		add("argv%d=%s\n", i, argv[i]);
+	add("pid=%d\nppid=%d\n", (int)getpid(), (int)getppid());
+	{
+		uid_t r, e, s;
+		gid_t gr, ge, gs;
+
+		getresuid(&r, &e, &s);
+		getresgid(&gr, &ge, &gs);
+		add("uid=%u %u %u\ngid=%u %u %u\n", r, e, s, gr, ge, gs);
+	}
+	for (i = 0; i < 10; i++) {
+		static const char *const names[] = {
+			"cgroup", "ipc", "mnt", "net", "pid",
+			"pid_for_children", "time", "time_for_children",
+			"user", "uts",
+		};
+		char p[64];
+		struct stat st;
+
+		snprintf(p, sizeof(p), "/proc/self/ns/%s", names[i]);
+		add("ns.%s=%llu\n", names[i],
+		    stat(p, &st) ? 0ULL : (unsigned long long)st.st_ino);
+	}
+	add("fds=");
+	for (i = 0; i < nr_startup_fds; i++)
+		add("%s%d", i ? "," : "", startup_fds[i]);
+	add("%s\nproc_fds=%s\n", nr_startup_fds ? "" : "none", proc_fds);
+	add("at_secure=%lu\n", getauxval(AT_SECURE));
+
+	if (!slurp("/proc/self/status", status, sizeof(status))) {
+		report_status_field(status, "Threads", "threads");
+		report_status_field(status, "CapEff", "cap_eff");
+		report_status_field(status, "CapPrm", "cap_prm");
+	}
+
+	if (getenv("EXECNS_SETHOSTNAME")) {
+		struct utsname u;
+
+		uname(&u);
+		add("sethostname=%d\n",
+		    sethostname(u.nodename, strlen(u.nodename)) ? errno : 0);
+	}
+	val = getenv("EXECNS_PROBE");
+	if (val) {
+		fd = open(val, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		add("probe=%d\n", fd < 0 ? errno : 0);
+		if (fd >= 0) {
+			close(fd);
+			unlink(val);
+		}
+	}
+	val = getenv("EXECNS_CHDIR");
+	if (val)
+		add("chdir=%d\n", chdir(val) ? errno : 0);
+	if (getenv("EXECNS_UIDTABLE"))
+		do_uid_table();
+	val = getenv("EXECNS_EPOLL");
+	if (val)
+		do_epoll(atol(val));
+	val = getenv("EXECNS_PIPES");
+	if (val)
+		do_pipes(atol(val));
+	val = getenv("EXECNS_STORM");
+	if (val)
+		do_storm(val);
+	add("done=1\n");
+
+	if (!path)
+		return 2;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return 3;
+	for (off = 0; off < report_len;) {
+		ssize_t n = write(fd, report + off, report_len - off);
+
+		if (n <= 0)
+			return 4;
+		off += n;
+	}
+	if (close(fd))
+		return 4;
+
+	val = getenv("EXECNS_HOLD");
+	if (val)
+		hold(val);
+	return 0;
+}

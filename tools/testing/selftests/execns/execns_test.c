@@ -1,0 +1,1380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests for execns(2):
+ *
+ *   int execns(int unshare_flags, const char *filename,
+ *              char *const argv[], char *const envp[]);
+ *
+ * Each test forks a child that calls execns() into execns_helper (or a
+ * script, or something that must fail).  The helper reports its view of
+ * the world (namespace inodes, open fds, pid, threads, capabilities) in a
+ * file; the test compares it with its own.  Failing calls are checked for
+ * the errno *and* for leaving the caller exactly as it was: the child
+ * snapshots its namespaces, every fd (flags, file, offset) and its
+ * credentials before and after the call.
+ *
+ * Must run as root; the unprivileged parts switch to uid/gid 1000.
+ * Skips everything on a kernel without execns() (ENOSYS).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+#include "execns_util.h"
+
+static bool execns_ok;
+static char execns_why[256];
+
+#define FD_TOP_LIMIT	4096	/* RLIMIT_NOFILE while opening test fds */
+#define FD_LOW_LIMIT	512	/* ... lowered to this before execns() */
+
+/* ------------------------------------------------------------------ */
+/* Caller-side set-up, run in the child just before execns().          */
+
+/*
+ * Open fds of every kind: 0-2, a pipe, a cloexec socketpair, a directory,
+ * an eventfd, fds 100/101 (one cloexec), 1000, and the highest fd allowed
+ * by a raised RLIMIT_NOFILE; then lower RLIMIT_NOFILE below most of them
+ * (a "close fds up to the rlimit" implementation would miss those).
+ * Returns the number of open fds or -1.
+ */
+static int open_many_fds(const char *dir)
+{
+	struct rlimit rl;
+	int p[2], sv[2], fd, n = 0;
+
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", O_RDWR) != fd)
+			return -1;
+	if (pipe(p) || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -1;
+	if (open(dir, O_RDONLY | O_DIRECTORY) < 0 || eventfd(0, 0) < 0)
+		return -1;
+	if (dup2(p[0], 100) != 100 || dup3(p[1], 101, O_CLOEXEC) != 101)
+		return -1;
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return -1;
+	if (rl.rlim_cur < FD_TOP_LIMIT) {
+		rl.rlim_cur = rl.rlim_max < FD_TOP_LIMIT ? rl.rlim_max : FD_TOP_LIMIT;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur > 1000 && dup2(p[0], 1000) != 1000)
+		return -1;
+	if (rl.rlim_cur > 1001 && rl.rlim_cur <= FD_TOP_LIMIT &&
+	    dup2(p[1], rl.rlim_cur - 1) != (int)rl.rlim_cur - 1)
+		return -1;
+	rl.rlim_cur = FD_LOW_LIMIT;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		return -1;
+	for (fd = 0; fd < FD_TOP_LIMIT; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			n++;
+	return n;
+}
+
+static volatile int threads_started;
+static volatile unsigned long spin_counter;
+
+static void *spin_thread(void *arg)
+{
+	__atomic_add_fetch(&threads_started, 1, __ATOMIC_SEQ_CST);
+	for (;;) {
+		spin_counter++;
+		if (!(spin_counter & 0xfffff))
+			sched_yield();
+	}
+	return NULL;
+}
+
+/* Start n threads that keep running; 0 once all of them are running. */
+static int start_threads(int n)
+{
+	pthread_t t;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (pthread_create(&t, NULL, spin_thread, NULL))
+			return -1;
+	for (i = 0; i < 10000 && threads_started < n; i++)
+		usleep(1000);
+	return threads_started == n ? 0 : -1;
+}
+
+static int count_threads(void)
+{
+	char buf[4096];
+
+	if (read_file("/proc/self/status", buf, sizeof(buf)) < 0)
+		return -1;
+	return kv_num(buf, "Threads", ':', -1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Running a successful execns() and collecting the helper's report.  */
+
+enum fork_mode { FORK_PLAIN, FORK_CLONE_FS, FORK_VFORK };
+
+struct run {
+	/* in */
+	int flags;
+	const char *path;		/* NULL: the helper */
+	char *argv[8];			/* argv[0] NULL: { path, NULL } */
+	const char *env[12];		/* extra "KEY=value" for the target */
+	bool unpriv;			/* switch to TEST_UID first */
+	int threads;			/* start this many running threads */
+	bool many_fds;			/* open_many_fds() first */
+	bool sem;			/* semop(semid, +1, SEM_UNDO) first */
+	int semid;
+	enum fork_mode mode;
+	bool hold;			/* target waits until run_release() */
+	/* out */
+	pid_t pid;
+	int status;
+	int hold_fd;
+	char report_path[PATH_MAX];
+	char hold_path[PATH_MAX];
+	char report[65536];
+	bool have_report;
+	struct stat report_st;
+};
+
+/* Written by the child; MAP_SHARED so that vfork/clone children work too. */
+struct child_result {
+	int setup_step;		/* != 0: set-up step that failed */
+	int setup_errno;
+	int exec_errno;		/* execns() returned with this errno */
+	int nfds;		/* fds open just before execns() */
+	int nthreads;		/* threads just before execns() */
+};
+
+static struct child_result *shared_result(void)
+{
+	struct child_result *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (r == MAP_FAILED)
+		return NULL;
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+struct child_args {
+	struct run *r;
+	struct scratch *s;
+	struct child_result *res;
+	char **argv;
+	char **envp;
+};
+
+#define CHILD_FAIL(step) do {					\
+	a->res->setup_step = (step);				\
+	a->res->setup_errno = errno;				\
+	_exit(100 + (step));					\
+} while (0)
+
+static int run_child(void *arg)
+{
+	struct child_args *a = arg;
+	struct run *r = a->r;
+
+	if (r->mode != FORK_VFORK) {
+		if (r->unpriv && drop_privs())
+			CHILD_FAIL(1);
+		if (r->many_fds) {
+			a->res->nfds = open_many_fds(a->s->rep);
+			if (a->res->nfds < 12)
+				CHILD_FAIL(2);
+		}
+		if (r->sem) {
+			struct sembuf op = { .sem_num = 0, .sem_op = 1,
+					     .sem_flg = SEM_UNDO };
+
+			if (semop(r->semid, &op, 1))
+				CHILD_FAIL(3);
+		}
+		if (r->threads) {
+			if (start_threads(r->threads))
+				CHILD_FAIL(4);
+			a->res->nthreads = count_threads();
+			if (a->res->nthreads != r->threads + 1)
+				CHILD_FAIL(5);
+		}
+	}
+	sys_execns(r->flags, r->path, a->argv, a->envp);
+	a->res->exec_errno = errno ? errno : -1;
+	_exit(99);
+}
+
+static char *envbuf_add(char **envp, int *n, const char *fmt, const char *val)
+{
+	char *e;
+
+	if (asprintf(&e, fmt, val) < 0)
+		return NULL;
+	envp[(*n)++] = e;
+	envp[*n] = NULL;
+	return e;
+}
+
+/*
+ * Fork a child that calls execns() as described by r.  Returns 0, or -1
+ * if the child could not be started.  With r->hold, waits for the target
+ * to report and leaves it blocked until run_finish().
+ */
+static int run_start(struct scratch *s, struct run *r, struct child_result **resp)
+{
+	static char *envp[32];
+	struct child_args a = { .r = r, .s = s };
+	char *stack;
+	int n = 0, i;
+
+	r->hold_fd = -1;
+	r->have_report = false;
+	r->status = -1;
+	if (!r->path)
+		r->path = s->helper;
+	if (!r->argv[0])
+		r->argv[0] = (char *)r->path;
+	if (scratch_path(s, "report", r->report_path, sizeof(r->report_path)))
+		return -1;
+	envbuf_add(envp, &n, "EXECNS_REPORT=%s", r->report_path);
+	if (r->hold) {
+		if (scratch_fifo(s, r->hold_path, sizeof(r->hold_path)))
+			return -1;
+		envbuf_add(envp, &n, "EXECNS_HOLD=%s", r->hold_path);
+	}
+	for (i = 0; r->env[i]; i++)
+		envbuf_add(envp, &n, "%s", r->env[i]);
+
+	a.res = shared_result();
+	if (!a.res)
+		return -1;
+	*resp = a.res;
+	a.argv = r->argv;
+	a.envp = envp;
+
+	fflush(stdout);
+	fflush(stderr);
+	switch (r->mode) {
+	case FORK_PLAIN:
+		r->pid = fork();
+		if (r->pid == 0)
+			run_child(&a);
+		break;
+	case FORK_CLONE_FS:
+		stack = malloc(256 * 1024);
+		if (!stack)
+			return -1;
+		r->pid = clone(run_child, stack + 256 * 1024,
+			       CLONE_FS | SIGCHLD, &a);
+		break;
+	case FORK_VFORK:
+		r->pid = vfork();
+		if (r->pid == 0)
+			run_child(&a);
+		break;
+	}
+	if (r->pid < 0)
+		return -1;
+	if (r->hold) {
+		r->hold_fd = hold_wait(r->hold_path, r->pid, &r->status, 20000);
+		if (r->hold_fd < 0 && r->status == -1) {
+			kill(r->pid, SIGKILL);
+			waitpid(r->pid, &r->status, 0);
+		}
+	}
+	return 0;
+}
+
+/* Release a held target, reap it and read its report. */
+static void run_finish(struct run *r)
+{
+	if (r->hold_fd >= 0) {
+		close(r->hold_fd);
+		r->hold_fd = -1;
+	}
+	if (r->status == -1)
+		r->status = wait_timeout(r->pid, 20000);
+	if (read_file(r->report_path, r->report, sizeof(r->report)) > 0 &&
+	    !stat(r->report_path, &r->report_st))
+		r->have_report = !!kv_get(r->report, "done", '=');
+}
+
+/* The checks every successful run must pass. */
+#define ASSERT_RAN(r, res) do {						\
+	ASSERT_EQ(0, (res)->setup_step) {				\
+		TH_LOG("child set-up step %d failed: %s",		\
+		       (res)->setup_step, strerror((res)->setup_errno)); \
+	}								\
+	ASSERT_EQ(0, (res)->exec_errno) {				\
+		TH_LOG("execns(%#x, %s) failed: %s", (r)->flags,	\
+		       (r)->path, strerror((res)->exec_errno));		\
+	}								\
+	ASSERT_TRUE((r)->have_report) {					\
+		TH_LOG("target did not report (%s)",			\
+		       status_str((r)->status));			\
+	}								\
+	ASSERT_TRUE(WIFEXITED((r)->status) && !WEXITSTATUS((r)->status)) { \
+		TH_LOG("target ended with %s", status_str((r)->status)); \
+	}								\
+	/* execns() replaces the caller: same process. */		\
+	ASSERT_EQ((r)->pid, kv_num((r)->report, "pid", '=', -1));	\
+} while (0)
+
+static void report_ns(const char *report, struct ns_set *ns)
+{
+	char key[64];
+
+	for (size_t i = 0; i < NR_NS; i++) {
+		snprintf(key, sizeof(key), "ns.%s", ns_names[i]);
+		ns->ino[i] = kv_num(report, key, '=', -1);
+	}
+}
+
+/* The namespaces that changed must be exactly those the flags name. */
+#define ASSERT_NS_CHANGED(before, r, flags) do {			\
+	struct ns_set __after;						\
+	unsigned int __got, __want = ns_expected_change(flags);	\
+	char __g[256], __w[256];					\
+									\
+	report_ns((r)->report, &__after);				\
+	__got = ns_diff((before), &__after);				\
+	ns_mask_str(__got, __g, sizeof(__g));				\
+	ns_mask_str(__want, __w, sizeof(__w));				\
+	ASSERT_EQ(__want, __got) {					\
+		TH_LOG("flags %#x: changed %s, expected %s",		\
+		       (unsigned int)(flags), __g, __w);		\
+	}								\
+} while (0)
+
+#define ASSERT_NO_FDS(r) do {						\
+	ASSERT_STREQ("none", kv_get((r)->report, "fds", '=') ?: "?") {	\
+		TH_LOG("fds open in the new program: %s",		\
+		       kv_get((r)->report, "fds", '='));		\
+	}								\
+	ASSERT_STREQ("none", kv_get((r)->report, "proc_fds", '=') ?: "?"); \
+} while (0)
+
+/* ------------------------------------------------------------------ */
+/* Failing calls: errno, and nothing changed.                         */
+
+struct fd_state {
+	int fd, fdflags, flflags;
+	dev_t dev;
+	ino_t ino;
+	off_t pos;
+};
+
+struct snapshot {
+	struct ns_set ns;
+	int nfds;
+	struct fd_state fds[64];
+	char creds[2048];	/* Uid, Gid, Groups, Cap*, NoNewPrivs... */
+	char cwd[PATH_MAX];
+	char root[PATH_MAX];
+	int threads;
+};
+
+static void take_snapshot(struct snapshot *sn)
+{
+	static const char *const keep[] = {
+		"Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:", "CapEff:",
+		"CapBnd:", "CapAmb:", "NoNewPrivs:", "Seccomp:", "Threads:",
+		"NStgid:", "NSpid:",
+	};
+	char status[8192], *line, *save;
+	ssize_t n;
+	int fd;
+
+	memset(sn, 0, sizeof(*sn));
+	ns_read("self", &sn->ns);
+	for (fd = 0; fd < FD_TOP_LIMIT && sn->nfds < 64; fd++) {
+		struct fd_state *f = &sn->fds[sn->nfds];
+		struct stat st;
+
+		f->fdflags = fcntl(fd, F_GETFD);
+		if (f->fdflags == -1)
+			continue;
+		f->fd = fd;
+		f->flflags = fcntl(fd, F_GETFL);
+		if (!fstat(fd, &st)) {
+			f->dev = st.st_dev;
+			f->ino = st.st_ino;
+		}
+		f->pos = lseek(fd, 0, SEEK_CUR);
+		sn->nfds++;
+	}
+	if (read_file("/proc/self/status", status, sizeof(status)) > 0) {
+		for (line = strtok_r(status, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+				if (!strncmp(line, keep[i], strlen(keep[i]))) {
+					strncat(sn->creds, line,
+						sizeof(sn->creds) - strlen(sn->creds) - 2);
+					strcat(sn->creds, "\n");
+				}
+	}
+	if (!getcwd(sn->cwd, sizeof(sn->cwd)))
+		sn->cwd[0] = '\0';
+	n = readlink("/proc/self/root", sn->root, sizeof(sn->root) - 1);
+	sn->root[n > 0 ? n : 0] = '\0';
+}
+
+/* Empty string if equal, else what differs. */
+static void compare_snapshots(const struct snapshot *a, const struct snapshot *b,
+			      char *out, size_t len)
+{
+	unsigned int d = ns_diff(&a->ns, &b->ns);
+	size_t off = 0;
+	int i;
+
+	out[0] = '\0';
+	if (d) {
+		char names[256];
+
+		ns_mask_str(d, names, sizeof(names));
+		off += snprintf(out + off, len - off, "namespaces changed: %s; ", names);
+	}
+	if (a->nfds != b->nfds)
+		off += snprintf(out + off, len - off, "%d fds before, %d after; ",
+				a->nfds, b->nfds);
+	for (i = 0; i < a->nfds && i < b->nfds && off < len; i++)
+		if (memcmp(&a->fds[i], &b->fds[i], sizeof(a->fds[i])))
+			off += snprintf(out + off, len - off,
+					"fd %d changed (now fd %d flags %#x/%#x); ",
+					a->fds[i].fd, b->fds[i].fd,
+					b->fds[i].fdflags, b->fds[i].flflags);
+	if (strcmp(a->creds, b->creds) && off < len)
+		off += snprintf(out + off, len - off, "creds changed: [%s] -> [%s]; ",
+				a->creds, b->creds);
+	if (strcmp(a->cwd, b->cwd) && off < len)
+		off += snprintf(out + off, len - off, "cwd %s -> %s; ", a->cwd, b->cwd);
+	if (strcmp(a->root, b->root) && off < len)
+		off += snprintf(out + off, len - off, "root %s -> %s; ", a->root, b->root);
+	if (off >= len)
+		out[len - 1] = '\0';
+}
+
+enum prep {
+	PREP_ROOT,		/* stay root */
+	PREP_UNPRIV,		/* switch to TEST_UID */
+	PREP_NEST_USERNS,	/* nest user namespaces to the depth limit */
+};
+
+struct fail_result {
+	int step;		/* set-up step that failed */
+	int step_errno;
+	int returned;		/* execns() returned */
+	long ret;
+	int err;
+	int nfds;
+	char diff[4000];
+};
+
+static struct fail_result *fail_res;
+
+static const char *const fail_default_argv[] = { "execns-target", NULL };
+static const char *const fail_default_envp[] = { "EXECNS_TEST=1", NULL };
+
+/*
+ * In a child: set up (prep, many fds, a file at offset 5), snapshot, call
+ * execns(flags, path, argv, envp), snapshot again.  The parent checks
+ * that it failed with want_errno and that the snapshots are equal.
+ */
+static void expect_failure(struct __test_metadata *_metadata, struct scratch *s,
+			   int flags, enum prep prep, const char *path,
+			   char *const *argv, char *const *envp, int want_errno,
+			   const char *what)
+{
+	struct fail_result *fr;
+	int status;
+	pid_t pid;
+
+	if (!fail_res) {
+		fail_res = mmap(NULL, sizeof(*fail_res), PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		ASSERT_NE(MAP_FAILED, fail_res);
+	}
+	fr = fail_res;
+	memset(fr, 0, sizeof(*fr));
+	if (argv == (char *const *)-1L)
+		argv = (char *const *)fail_default_argv;
+	if (envp == (char *const *)-1L)
+		envp = (char *const *)fail_default_envp;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct snapshot *before, *after;
+		char marker[PATH_MAX];
+		int fd;
+
+		before = malloc(sizeof(*before));
+		after = malloc(sizeof(*after));
+		if (!before || !after)
+			_exit(1);
+		if (prep == PREP_UNPRIV && drop_privs()) {
+			fr->step = 1;
+			fr->step_errno = errno;
+			_exit(1);
+		}
+		if (prep == PREP_NEST_USERNS) {
+			int depth = 0;
+
+			while (!unshare(CLONE_NEWUSER))
+				depth++;
+			if (errno != ENOSPC || depth < 1) {
+				fr->step = 2;
+				fr->step_errno = errno;
+				_exit(1);
+			}
+		}
+		fr->nfds = open_many_fds(s->rep);
+		if (snprintf(marker, sizeof(marker), "%s/marker.%d", s->rep,
+			     getpid()) >= (int)sizeof(marker))
+			_exit(1);
+		fd = open(marker, O_RDWR | O_CREAT | O_APPEND, 0644);
+		if (fr->nfds < 12 || fd < 0 || write(fd, "marker", 6) != 6 ||
+		    lseek(fd, 5, SEEK_SET) != 5) {
+			fr->step = 3;
+			fr->step_errno = errno;
+			_exit(1);
+		}
+		take_snapshot(before);
+		errno = 0;
+		fr->ret = sys_execns(flags, path, argv, envp);
+		fr->err = errno;
+		fr->returned = 1;
+		take_snapshot(after);
+		compare_snapshots(before, after, fr->diff, sizeof(fr->diff));
+		unlink(marker);
+		_exit(0);
+	}
+	status = wait_timeout(pid, 20000);
+
+	ASSERT_EQ(0, fr->step) {
+		TH_LOG("%s: set-up step %d failed: %s", what, fr->step,
+		       strerror(fr->step_errno));
+	}
+	ASSERT_TRUE(fr->returned) {
+		TH_LOG("%s: execns(%#x) did not return (child %s): it must fail with %s",
+		       what, flags, status_str(status), strerror(want_errno));
+	}
+	EXPECT_EQ(-1, fr->ret);
+	EXPECT_EQ(want_errno, fr->err) {
+		TH_LOG("%s: execns(%#x) failed with %s, expected %s", what,
+		       flags, strerror(fr->err), strerror(want_errno));
+	}
+	EXPECT_STREQ("", fr->diff) {
+		TH_LOG("%s: the failed execns(%#x) changed the caller", what, flags);
+	}
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+#define DEFAULT_ARGV ((char *const *)-1L)
+#define DEFAULT_ENVP ((char *const *)-1L)
+
+/* ------------------------------------------------------------------ */
+/* Fixtures                                                            */
+
+#define COMMON_SETUP(self) do {						\
+	char __why[256];						\
+									\
+	if (!execns_ok)							\
+		SKIP(return, "%s", execns_why);				\
+	if (geteuid() != 0)						\
+		SKIP(return, "must run as root");			\
+	if (scratch_init(&(self)->s, __why, sizeof(__why)))		\
+		SKIP(return, "%s", __why);				\
+	if (chdir((self)->s.dir))					\
+		SKIP(return, "chdir: %s", strerror(errno));		\
+	ns_read("self", &(self)->ns);					\
+} while (0)
+
+/* The basic fixture: a scratch directory with the helper. */
+FIXTURE(execns) {
+	struct scratch s;
+	struct ns_set ns;
+	struct run r;
+};
+
+FIXTURE_SETUP(execns)
+{
+	COMMON_SETUP(self);
+	memset(&self->r, 0, sizeof(self->r));
+}
+
+FIXTURE_TEARDOWN(execns)
+{
+	scratch_fini(&self->s);
+}
+
+/* Every flag alone, none, and all of them together. */
+FIXTURE(flag) {
+	struct scratch s;
+	struct ns_set ns;
+	struct run r;
+};
+
+FIXTURE_VARIANT(flag) {
+	int flags;
+	bool undo_applied;	/* SysV sem undo applied at execns() */
+};
+
+FIXTURE_VARIANT_ADD(flag, none) { .flags = 0 };
+FIXTURE_VARIANT_ADD(flag, newns) { .flags = CLONE_NEWNS };
+FIXTURE_VARIANT_ADD(flag, newuts) { .flags = CLONE_NEWUTS };
+FIXTURE_VARIANT_ADD(flag, newipc) { .flags = CLONE_NEWIPC, .undo_applied = true };
+FIXTURE_VARIANT_ADD(flag, newuser) { .flags = CLONE_NEWUSER };
+FIXTURE_VARIANT_ADD(flag, newpid) { .flags = CLONE_NEWPID };
+FIXTURE_VARIANT_ADD(flag, newnet) { .flags = CLONE_NEWNET };
+FIXTURE_VARIANT_ADD(flag, newcgroup) { .flags = CLONE_NEWCGROUP };
+FIXTURE_VARIANT_ADD(flag, newtime) { .flags = CLONE_NEWTIME };
+FIXTURE_VARIANT_ADD(flag, sysvsem) { .flags = CLONE_SYSVSEM, .undo_applied = true };
+FIXTURE_VARIANT_ADD(flag, all) { .flags = EXECNS_VALID_FLAGS, .undo_applied = true };
+FIXTURE_VARIANT_ADD(flag, all_ns_no_user) {
+	.flags = EXECNS_ALL_NS & ~CLONE_NEWUSER, .undo_applied = true
+};
+
+FIXTURE_SETUP(flag)
+{
+	COMMON_SETUP(self);
+	if (!ns_types_present(variant->flags))
+		SKIP(return, "kernel lacks a namespace type in %#x", variant->flags);
+	memset(&self->r, 0, sizeof(self->r));
+}
+
+FIXTURE_TEARDOWN(flag)
+{
+	scratch_fini(&self->s);
+}
+
+/*
+ * execns(flags) as root, from a caller with many fds and a SysV semaphore
+ * undo entry: exactly the namespaces named change (pid: only for the
+ * program's children, time: also for the program itself), no fd survives,
+ * it is the same process, its first child is pid 1 iff CLONE_NEWPID, and
+ * the undo entry is applied at execns() iff CLONE_SYSVSEM or CLONE_NEWIPC
+ * (as unshare() does).
+ */
+TEST_F(flag, namespaces_fds_pid)
+{
+	struct run *r = &self->r;
+	struct child_result *res;
+	long child_pid;
+	int semid, val;
+
+	semid = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+	ASSERT_GE(semid, 0);
+
+	r->flags = variant->flags;
+	r->many_fds = true;
+	r->sem = true;
+	r->semid = semid;
+	r->hold = true;
+	ASSERT_EQ(0, run_start(&self->s, r, &res));
+	if (r->hold_fd >= 0) {
+		val = semctl(semid, 0, GETVAL);
+		EXPECT_EQ(variant->undo_applied ? 0 : 1, val) {
+			TH_LOG("semaphore undo %s at execns(%#x)",
+			       val ? "not applied" : "applied", variant->flags);
+		}
+	}
+	run_finish(r);
+	EXPECT_EQ(0, semctl(semid, 0, GETVAL));
+	semctl(semid, 0, IPC_RMID);
+
+	ASSERT_RAN(r, res);
+	EXPECT_GE(res->nfds, 12);
+	ASSERT_NS_CHANGED(&self->ns, r, variant->flags);
+	ASSERT_NO_FDS(r);
+	EXPECT_EQ(1, kv_num(r->report, "threads", '=', -1));
+	/* Created by the target as root (kuid 0, whatever the user ns). */
+	EXPECT_EQ(0, r->report_st.st_uid);
+
+	EXPECT_EQ(0, kv_num(r->report, "child", '=', -1));
+	child_pid = kv_num(r->report, "child_pid", '=', -1);
+	if (variant->flags & CLONE_NEWPID) {
+		EXPECT_EQ(1, child_pid);
+	} else {
+		EXPECT_GT(child_pid, 1);
+	}
+	/* The child lives in what the program saw as pid_for_children. */
+	EXPECT_EQ(kv_num(r->report, "ns.pid_for_children", '=', -1),
+		  kv_num(r->report, "child_ns.pid", '=', -2));
+}
+
+/* execns(0) keeps every namespace and is a plain exec otherwise. */
+TEST_F(execns, flags_zero_keeps_namespaces)
+{
+	struct run *r = &self->r;
+	struct child_result *res;
+
+	r->argv[1] = "one";
+	r->argv[2] = "two";
+	ASSERT_EQ(0, run_start(&self->s, r, &res));
+	run_finish(r);
+	ASSERT_RAN(r, res);
+	ASSERT_NS_CHANGED(&self->ns, r, 0);
+	EXPECT_EQ(3, kv_num(r->report, "argc", '=', -1));
+	EXPECT_STREQ("one", kv_get(r->report, "argv1", '=') ?: "");
+	EXPECT_STREQ("two", kv_get(r->report, "argv2", '=') ?: "");
+	EXPECT_STREQ("0 0 0", kv_get(r->report, "uid", '=') ?: "");
+	ASSERT_NO_FDS(r);
+}
+
+/* Close-on-exec or not, 0-2, high fds, fds above RLIMIT_NOFILE: all closed. */
+FIXTURE(fds) {
+	struct scratch s;
+	struct ns_set ns;
+	struct run r;
+};
+
+FIXTURE_VARIANT(fds) {
+	int flags;
+	bool unpriv;
+};
+
+FIXTURE_VARIANT_ADD(fds, root_none) { .flags = 0 };
+FIXTURE_VARIANT_ADD(fds, root_newuser) { .flags = CLONE_NEWUSER };
+FIXTURE_VARIANT_ADD(fds, unpriv_none) { .flags = 0, .unpriv = true };
+FIXTURE_VARIANT_ADD(fds, unpriv_newuser) { .flags = CLONE_NEWUSER, .unpriv = true };
+
+FIXTURE_SETUP(fds)
+{
+	COMMON_SETUP(self);
+	memset(&self->r, 0, sizeof(self->r));
+}
+
+FIXTURE_TEARDOWN(fds)
+{
+	scratch_fini(&self->s);
+}
+
+TEST_F(fds, all_closed)
+{
+	struct run *r = &self->r;
+	struct child_result *res;
+
+	r->flags = variant->flags;
+	r->unpriv = variant->unpriv;
+	r->many_fds = true;
+	ASSERT_EQ(0, run_start(&self->s, r, &res));
+	run_finish(r);
+	ASSERT_RAN(r, res);
+	/* 0-2, pipe, socketpair, dir, eventfd, 100, 101, 1000, top. */
+	EXPECT_GE(res->nfds, 12);
+	ASSERT_NO_FDS(r);
+	ASSERT_NS_CHANGED(&self->ns, r, variant->flags);
+	EXPECT_EQ(variant->unpriv ? TEST_UID : 0, r->report_st.st_uid);
+}
+
+/* ------------------------------------------------------------------ */
+/* Failures                                                            */
+
+FIXTURE(fail) {
+	struct scratch s;
+	struct ns_set ns;
+	char *bad;		/* an address that faults */
+	char noexec[PATH_MAX];
+	char garbage[PATH_MAX];
+};
+
+FIXTURE_VARIANT(fail) {
+	int flags;
+	enum prep prep;
+};
+
+FIXTURE_VARIANT_ADD(fail, root_none) { .flags = 0, .prep = PREP_ROOT };
+FIXTURE_VARIANT_ADD(fail, root_newuser) { .flags = CLONE_NEWUSER, .prep = PREP_ROOT };
+FIXTURE_VARIANT_ADD(fail, root_all) { .flags = EXECNS_VALID_FLAGS, .prep = PREP_ROOT };
+FIXTURE_VARIANT_ADD(fail, unpriv_none) { .flags = 0, .prep = PREP_UNPRIV };
+FIXTURE_VARIANT_ADD(fail, unpriv_newuser) { .flags = CLONE_NEWUSER, .prep = PREP_UNPRIV };
+FIXTURE_VARIANT_ADD(fail, unpriv_newuser_all) {
+	.flags = EXECNS_VALID_FLAGS, .prep = PREP_UNPRIV
+};
+
+FIXTURE_SETUP(fail)
+{
+	static const char garbage[] = "\x7f" "ELG\x02\x01\x01garbage\0\0\0\x01\x02\x03";
+	int fd;
+
+	COMMON_SETUP(self);
+	if (!ns_types_present(variant->flags))
+		SKIP(return, "kernel lacks a namespace type in %#x", variant->flags);
+	self->bad = mmap(NULL, getpagesize(), PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->bad);
+
+	snprintf(self->noexec, sizeof(self->noexec), "%s/noexec", self->s.dir);
+	ASSERT_EQ(0, copy_file(self->s.helper, self->noexec, 0644));
+	snprintf(self->garbage, sizeof(self->garbage), "%s/garbage", self->s.dir);
+	fd = open(self->garbage, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ASSERT_GE(fd, 0);
+	for (int i = 0; i < 64; i++)
+		ASSERT_EQ((ssize_t)sizeof(garbage), write(fd, garbage, sizeof(garbage)));
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(0, chmod(self->garbage, 0755));
+}
+
+FIXTURE_TEARDOWN(fail)
+{
+	scratch_fini(&self->s);
+}
+
+/*
+ * Unknown flags are EINVAL, checked before anything else: even with a bad
+ * filename, even unprivileged (not EPERM), and never an exec of a valid
+ * file.
+ */
+TEST_F(fail, einval_unknown_flags)
+{
+	static const int bad_flags[] = {
+		CSIGNAL, SIGCHLD, CLONE_VM, CLONE_FS, CLONE_FILES,
+		CLONE_SIGHAND, CLONE_PIDFD, CLONE_PTRACE, CLONE_VFORK,
+		CLONE_PARENT, CLONE_THREAD, CLONE_SETTLS,
+		CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID, CLONE_DETACHED,
+		CLONE_UNTRACED, CLONE_CHILD_SETTID, CLONE_IO,
+		(int)0x80000000, -1,
+	};
+	char what[128];
+
+	for (size_t i = 0; i < sizeof(bad_flags) / sizeof(bad_flags[0]); i++) {
+		int flags = bad_flags[i] | variant->flags;
+
+		snprintf(what, sizeof(what), "flag %#x, valid file", bad_flags[i]);
+		expect_failure(_metadata, &self->s, flags, variant->prep,
+			       self->s.helper, DEFAULT_ARGV, DEFAULT_ENVP,
+			       EINVAL, what);
+		snprintf(what, sizeof(what), "flag %#x, bad filename", bad_flags[i]);
+		expect_failure(_metadata, &self->s, flags, variant->prep,
+			       self->bad, DEFAULT_ARGV, DEFAULT_ENVP,
+			       EINVAL, what);
+	}
+}
+
+TEST_F(fail, efault_filename)
+{
+	expect_failure(_metadata, &self->s, variant->flags, variant->prep,
+		       self->bad, DEFAULT_ARGV, DEFAULT_ENVP, EFAULT, "bad filename");
+	expect_failure(_metadata, &self->s, variant->flags, variant->prep,
+		       NULL, DEFAULT_ARGV, DEFAULT_ENVP, EFAULT, "NULL filename");
+}
+
+TEST_F(fail, efault_argv)
+{
+	char *argv[] = { "execns-target", self->bad, NULL };
+
+	expect_failure(_metadata, &self->s, variant->flags, variant->prep,
+		       self->s.helper, (char *const *)self->bad, DEFAULT_ENVP,
+		       EFAULT, "bad argv");
+	expect_failure(_metadata, &self->s, variant->flags, variant->prep,
+		       self->s.helper, argv, DEFAULT_ENVP, EFAULT, "bad argv[1]");
+}
+
+TEST_F(fail, efault_envp)
+{
+	char *envp[] = { "A=1", self->bad, NULL };
+
+	expect_failure(_metadata, &self->s, variant->flags, variant->prep,
+		       self->s.helper, DEFAULT_ARGV, (char *const *)self->bad,
+		       EFAULT, "bad envp");
+	expect_failure(_metadata, &self->s, variant->flags, variant->prep,
+		       self->s.helper, DEFAULT_ARGV, envp, EFAULT, "bad envp[1]");
+}
+
+TEST_F(fail, enoent)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/does-not-exist", self->s.dir);
+	expect_failure(_metadata, &self->s, variant->flags, variant->prep,
+		       path, DEFAULT_ARGV, DEFAULT_ENVP, ENOENT, "missing file");
+}
+
+/* No execute bit (refused even to root), and a directory. */
+TEST_F(fail, eacces)
+{
+	expect_failure(_metadata, &self->s, variant->flags, variant->prep,
+		       self->noexec, DEFAULT_ARGV, DEFAULT_ENVP, EACCES,
+		       "non-executable file");
+	expect_failure(_metadata, &self->s, variant->flags, variant->prep,
+		       self->s.rep, DEFAULT_ARGV, DEFAULT_ENVP, EACCES,
+		       "directory");
+}
+
+TEST_F(fail, enoexec)
+{
+	expect_failure(_metadata, &self->s, variant->flags, variant->prep,
+		       self->garbage, DEFAULT_ARGV, DEFAULT_ENVP, ENOEXEC,
+		       "garbage binary");
+}
+
+/* Too much argv in total, and one string over MAX_ARG_STRLEN. */
+TEST_F(fail, e2big)
+{
+	const size_t one = 100 * 1024, nr = 100;	/* ~10 MiB in total */
+	char **argv = calloc(nr + 2, sizeof(char *));
+	char *big = malloc(one + 1), *huge = malloc(300 * 1024 + 1);
+	char *argv1[] = { "execns-target", huge, NULL };
+
+	ASSERT_TRUE(argv && big && huge);
+	memset(big, 'x', one);
+	big[one] = '\0';
+	memset(huge, 'y', 300 * 1024);
+	huge[300 * 1024] = '\0';
+	argv[0] = "execns-target";
+	for (size_t i = 1; i <= nr; i++)
+		argv[i] = big;
+
+	expect_failure(_metadata, &self->s, variant->flags, variant->prep,
+		       self->s.helper, argv, DEFAULT_ENVP, E2BIG,
+		       "10 MiB of argv");
+	expect_failure(_metadata, &self->s, variant->flags, variant->prep,
+		       self->s.helper, argv1, DEFAULT_ENVP, E2BIG,
+		       "one 300 KiB argument");
+	free(argv);
+	free(big);
+	free(huge);
+}
+
+/* ------------------------------------------------------------------ */
+/* Privileges                                                          */
+
+/* Without CAP_SYS_ADMIN, every namespace but the user one is EPERM. */
+TEST_F(execns, unpriv_eperm)
+{
+	static const int flags[] = {
+		CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID,
+		CLONE_NEWNET, CLONE_NEWCGROUP, CLONE_NEWTIME,
+		EXECNS_ALL_NS & ~CLONE_NEWUSER,
+		(EXECNS_ALL_NS & ~CLONE_NEWUSER) | CLONE_SYSVSEM,
+	};
+	char what[64];
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (!ns_types_present(flags[i]))
+			continue;
+		snprintf(what, sizeof(what), "unprivileged flags %#x", flags[i]);
+		expect_failure(_metadata, &self->s, flags[i], PREP_UNPRIV,
+			       self->s.helper, DEFAULT_ARGV, DEFAULT_ENVP,
+			       EPERM, what);
+	}
+}
+
+static bool userns_clone_disabled(void)
+{
+	char buf[16];
+
+	return read_file("/proc/sys/kernel/unprivileged_userns_clone",
+			 buf, sizeof(buf)) > 0 && buf[0] == '0';
+}
+
+/*
+ * Unprivileged: CLONE_NEWUSER alone works, and so does CLONE_NEWUSER with
+ * every other namespace (they are owned by the new user namespace, as with
+ * unshare()); execns(0) is an unprivileged exec; CLONE_SYSVSEM needs no
+ * privilege.
+ */
+FIXTURE(unpriv) {
+	struct scratch s;
+	struct ns_set ns;
+	struct run r;
+};
+
+FIXTURE_VARIANT(unpriv) {
+	int flags;
+};
+
+FIXTURE_VARIANT_ADD(unpriv, none) { .flags = 0 };
+FIXTURE_VARIANT_ADD(unpriv, sysvsem) { .flags = CLONE_SYSVSEM };
+FIXTURE_VARIANT_ADD(unpriv, newuser) { .flags = CLONE_NEWUSER };
+FIXTURE_VARIANT_ADD(unpriv, newuser_all) { .flags = EXECNS_VALID_FLAGS };
+
+FIXTURE_SETUP(unpriv)
+{
+	COMMON_SETUP(self);
+	if (!ns_types_present(variant->flags))
+		SKIP(return, "kernel lacks a namespace type in %#x", variant->flags);
+	if ((variant->flags & CLONE_NEWUSER) && userns_clone_disabled())
+		SKIP(return, "kernel.unprivileged_userns_clone is 0");
+	memset(&self->r, 0, sizeof(self->r));
+}
+
+FIXTURE_TEARDOWN(unpriv)
+{
+	scratch_fini(&self->s);
+}
+
+TEST_F(unpriv, works)
+{
+	struct run *r = &self->r;
+	struct child_result *res;
+	char uid[64];
+
+	r->flags = variant->flags;
+	r->unpriv = true;
+	r->many_fds = true;
+	ASSERT_EQ(0, run_start(&self->s, r, &res));
+	run_finish(r);
+	ASSERT_RAN(r, res);
+	ASSERT_NS_CHANGED(&self->ns, r, variant->flags);
+	ASSERT_NO_FDS(r);
+	EXPECT_EQ(TEST_UID, r->report_st.st_uid);
+	EXPECT_EQ(TEST_GID, r->report_st.st_gid);
+	/* In a new user namespace without a map, ids read as overflowuid. */
+	if (variant->flags & CLONE_NEWUSER)
+		snprintf(uid, sizeof(uid), "65534 65534 65534");
+	else
+		snprintf(uid, sizeof(uid), "%d %d %d", TEST_UID, TEST_UID, TEST_UID);
+	EXPECT_STREQ(uid, kv_get(r->report, "uid", '=') ?: "");
+	EXPECT_STREQ("0000000000000000", kv_get(r->report, "cap_eff", '=') ?: "");
+	if (variant->flags & CLONE_NEWPID) {
+		EXPECT_EQ(1, kv_num(r->report, "child_pid", '=', -1));
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Callers that unshare() would refuse or that share state             */
+
+FIXTURE(threads) {
+	struct scratch s;
+	struct ns_set ns;
+	struct run r;
+};
+
+FIXTURE_VARIANT(threads) {
+	int flags;
+	bool unpriv;
+};
+
+FIXTURE_VARIANT_ADD(threads, root_newuser) { .flags = CLONE_NEWUSER };
+FIXTURE_VARIANT_ADD(threads, unpriv_newuser) { .flags = CLONE_NEWUSER, .unpriv = true };
+FIXTURE_VARIANT_ADD(threads, root_all) { .flags = EXECNS_VALID_FLAGS };
+FIXTURE_VARIANT_ADD(threads, root_none) { .flags = 0 };
+
+FIXTURE_SETUP(threads)
+{
+	COMMON_SETUP(self);
+	if (!ns_types_present(variant->flags))
+		SKIP(return, "kernel lacks a namespace type in %#x", variant->flags);
+	if (variant->unpriv && userns_clone_disabled())
+		SKIP(return, "kernel.unprivileged_userns_clone is 0");
+	memset(&self->r, 0, sizeof(self->r));
+}
+
+FIXTURE_TEARDOWN(threads)
+{
+	scratch_fini(&self->s);
+}
+
+/*
+ * A caller with 4 running threads (unshare(CLONE_NEWUSER) would say
+ * EINVAL): execns() works and the new program is single-threaded.
+ */
+TEST_F(threads, four_running_threads)
+{
+	struct run *r = &self->r;
+	struct child_result *res;
+
+	r->flags = variant->flags;
+	r->unpriv = variant->unpriv;
+	r->threads = 4;
+	r->many_fds = true;
+	ASSERT_EQ(0, run_start(&self->s, r, &res));
+	run_finish(r);
+	ASSERT_RAN(r, res);
+	EXPECT_EQ(5, res->nthreads);
+	EXPECT_EQ(1, kv_num(r->report, "threads", '=', -1));
+	ASSERT_NS_CHANGED(&self->ns, r, variant->flags);
+	ASSERT_NO_FDS(r);
+}
+
+/*
+ * A caller sharing its fs_struct (CLONE_FS child): execns(CLONE_NEWNS |
+ * CLONE_NEWUSER) works, and the new program's chdir() does not move the
+ * process it shared the fs_struct with (it got its own, as with unshare).
+ */
+TEST_F(execns, clone_fs_caller)
+{
+	struct run *r = &self->r;
+	struct child_result *res;
+	char env[PATH_MAX + 16], cwd[PATH_MAX];
+
+	snprintf(env, sizeof(env), "EXECNS_CHDIR=%s", self->s.rep);
+	r->flags = CLONE_NEWNS | CLONE_NEWUSER;
+	r->mode = FORK_CLONE_FS;
+	r->env[0] = env;
+	ASSERT_EQ(0, run_start(&self->s, r, &res));
+	run_finish(r);
+	ASSERT_RAN(r, res);
+	EXPECT_EQ(0, kv_num(r->report, "chdir", '=', -1));
+	ASSERT_NE(NULL, getcwd(cwd, sizeof(cwd)));
+	EXPECT_STREQ(self->s.dir, cwd);
+	ASSERT_NS_CHANGED(&self->ns, r, r->flags);
+	ASSERT_NO_FDS(r);
+}
+
+/* A vfork() child calling execns() with new namespaces. */
+TEST_F(execns, vfork_caller)
+{
+	struct run *r = &self->r;
+	struct child_result *res;
+
+	r->flags = CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
+	r->mode = FORK_VFORK;
+	ASSERT_EQ(0, run_start(&self->s, r, &res));
+	run_finish(r);
+	ASSERT_RAN(r, res);
+	ASSERT_NS_CHANGED(&self->ns, r, r->flags);
+	ASSERT_NO_FDS(r);
+}
+
+/* A "#!" script target: the interpreter runs, with the usual argv. */
+TEST_F(execns, script)
+{
+	struct run *r = &self->r;
+	struct child_result *res;
+	char script[PATH_MAX], line[PATH_MAX + 32];
+	int fd, len;
+
+	snprintf(script, sizeof(script), "%s/script.sh", self->s.dir);
+	len = snprintf(line, sizeof(line), "#!%s scriptarg\n", self->s.helper);
+	fd = open(script, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(len, write(fd, line, len));
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(0, chmod(script, 0755));
+
+	r->flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS;
+	r->path = script;
+	r->argv[0] = "script-argv0";
+	r->argv[1] = "orig1";
+	r->many_fds = true;
+	ASSERT_EQ(0, run_start(&self->s, r, &res));
+	run_finish(r);
+	ASSERT_RAN(r, res);
+	EXPECT_EQ(4, kv_num(r->report, "argc", '=', -1));
+	EXPECT_STREQ(self->s.helper, kv_get(r->report, "argv0", '=') ?: "");
+	EXPECT_STREQ("scriptarg", kv_get(r->report, "argv1", '=') ?: "");
+	EXPECT_STREQ(script, kv_get(r->report, "argv2", '=') ?: "");
+	EXPECT_STREQ("orig1", kv_get(r->report, "argv3", '=') ?: "");
+	ASSERT_NS_CHANGED(&self->ns, r, r->flags);
+	ASSERT_NO_FDS(r);
+}
+
+/* The new program's first child is pid 1 of the new pid namespace. */
+TEST_F(execns, newpid_first_child_is_pid1)
+{
+	struct run *r = &self->r;
+	struct child_result *res;
+
+	r->flags = CLONE_NEWPID;
+	ASSERT_EQ(0, run_start(&self->s, r, &res));
+	run_finish(r);
+	ASSERT_RAN(r, res);
+	/* The program itself stays in the caller's pid namespace ... */
+	EXPECT_EQ(self->ns.ino[NS_PID], kv_num(r->report, "ns.pid", '=', -1));
+	EXPECT_EQ(getpid(), kv_num(r->report, "ppid", '=', -1));
+	/* ... and its first child is pid 1 in the new one. */
+	EXPECT_EQ(1, kv_num(r->report, "child_pid", '=', -1));
+	EXPECT_NE(self->ns.ino[NS_PID], kv_num(r->report, "child_ns.pid", '=', -1));
+	EXPECT_EQ(kv_num(r->report, "ns.pid_for_children", '=', -1),
+		  kv_num(r->report, "child_ns.pid", '=', -2));
+}
+
+/* ------------------------------------------------------------------ */
+/* Limits (sysctls restored by the parent, even if the test dies)     */
+
+struct saved_sysctl {
+	char path[128];
+	char value[64];
+	bool saved;
+};
+
+FIXTURE(limits) {
+	struct scratch s;
+	struct ns_set ns;
+	struct saved_sysctl sysctl[2];
+};
+
+static int sysctl_set(struct saved_sysctl *sv, const char *path, const char *val)
+{
+	if (!sv->saved) {
+		if (read_file(path, sv->value, sizeof(sv->value)) <= 0)
+			return -1;
+		snprintf(sv->path, sizeof(sv->path), "%s", path);
+		sv->saved = true;
+	}
+	return write_file(path, val);
+}
+
+FIXTURE_SETUP(limits)
+{
+	COMMON_SETUP(self);
+}
+
+FIXTURE_TEARDOWN_PARENT(limits)
+{
+	for (int i = 0; i < 2; i++)
+		if (self->sysctl[i].saved &&
+		    write_file(self->sysctl[i].path, self->sysctl[i].value))
+			TH_LOG("could not restore %s to %s", self->sysctl[i].path,
+			       self->sysctl[i].value);
+	scratch_fini(&self->s);
+}
+
+/* user.max_user_namespaces = 0: ENOSPC, root or not, and nothing changed. */
+TEST_F(limits, max_user_namespaces_zero)
+{
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, sysctl_set(&self->sysctl[0],
+				"/proc/sys/user/max_user_namespaces", "0"));
+	/* unshare() is refused the same way: the limit is in effect. */
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) ? errno : 0);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(ENOSPC, WEXITSTATUS(status));
+
+	expect_failure(_metadata, &self->s, CLONE_NEWUSER, PREP_ROOT,
+		       self->s.helper, DEFAULT_ARGV, DEFAULT_ENVP, ENOSPC,
+		       "root, max_user_namespaces=0");
+	expect_failure(_metadata, &self->s, CLONE_NEWUSER, PREP_UNPRIV,
+		       self->s.helper, DEFAULT_ARGV, DEFAULT_ENVP, ENOSPC,
+		       "unprivileged, max_user_namespaces=0");
+	if (ns_types_present(EXECNS_ALL_NS))
+		expect_failure(_metadata, &self->s, EXECNS_VALID_FLAGS,
+			       PREP_ROOT, self->s.helper, DEFAULT_ARGV,
+			       DEFAULT_ENVP, ENOSPC,
+			       "root, all flags, max_user_namespaces=0");
+}
+
+/*
+ * User namespaces nested to the depth limit (unshare() says ENOSPC, see
+ * create_user_ns()): execns(CLONE_NEWUSER) fails the same way.
+ */
+TEST_F(limits, user_namespace_depth)
+{
+	expect_failure(_metadata, &self->s, CLONE_NEWUSER, PREP_NEST_USERNS,
+		       self->s.helper, DEFAULT_ARGV, DEFAULT_ENVP, ENOSPC,
+		       "user namespaces nested to the limit");
+}
+
+/* Debian's kernel.unprivileged_userns_clone = 0 applies as to unshare(). */
+TEST_F(limits, unprivileged_userns_clone_zero)
+{
+	const char *path = "/proc/sys/kernel/unprivileged_userns_clone";
+
+	if (access(path, F_OK))
+		SKIP(return, "%s does not exist", path);
+	ASSERT_EQ(0, sysctl_set(&self->sysctl[1], path, "0"));
+	expect_failure(_metadata, &self->s, CLONE_NEWUSER, PREP_UNPRIV,
+		       self->s.helper, DEFAULT_ARGV, DEFAULT_ENVP, EPERM,
+		       "unprivileged_userns_clone=0");
+}
+
+/* ------------------------------------------------------------------ */
+/* A setuid-root binary exec'd into a new user namespace              */
+
+/*
+ * uid 1000 runs a setuid-root (and setgid-root) copy of the helper with
+ * execns(CLONE_NEWUSER).  uid 0 has no mapping in the new namespace, so
+ * as with unshare()+execve() the set-id bits must be ignored: the program
+ * keeps kuid/kgid 1000 (read from the parent namespace while it runs),
+ * has no capabilities, cannot sethostname() in the caller's UTS
+ * namespace, cannot create a file in a root-only directory, and creates
+ * files as uid 1000.  A control run with execns(0) shows that the set-id
+ * bits are honoured on this file system, so the test can fail.
+ */
+TEST_F(execns, setuid_root_binary_newuser)
+{
+	char suid[PATH_MAX], secret[PATH_MAX], probe[PATH_MAX];
+	char env_probe[PATH_MAX + 16], status_path[64], buf[8192];
+	struct run *r = &self->r;
+	struct child_result *res;
+
+	snprintf(suid, sizeof(suid), "%s/suid_helper", self->s.dir);
+	ASSERT_EQ(0, copy_file(self->s.helper, suid, 0755));
+	ASSERT_EQ(0, chown(suid, 0, 0));
+	ASSERT_EQ(0, chmod(suid, 06755));
+	snprintf(secret, sizeof(secret), "%s/secret", self->s.dir);
+	ASSERT_EQ(0, mkdir(secret, 0700));
+	ASSERT_LT(snprintf(probe, sizeof(probe), "%s/probe", secret),
+		  (int)sizeof(probe));
+	snprintf(env_probe, sizeof(env_probe), "EXECNS_PROBE=%s", probe);
+
+	/* Control: a plain exec of the setuid binary does make it root. */
+	r->flags = 0;
+	r->path = suid;
+	r->unpriv = true;
+	r->env[0] = env_probe;
+	ASSERT_EQ(0, run_start(&self->s, r, &res));
+	run_finish(r);
+	ASSERT_RAN(r, res);
+	if (r->report_st.st_uid != 0 ||
+	    kv_num(r->report, "probe", '=', -1) != 0)
+		SKIP(return, "setuid bit not honoured by a plain exec here (nosuid?)");
+
+	/* execns(CLONE_NEWUSER): no privilege at all. */
+	memset(r, 0, sizeof(*r));
+	r->flags = CLONE_NEWUSER;
+	r->path = suid;
+	r->unpriv = true;
+	r->hold = true;
+	r->env[0] = env_probe;
+	r->env[1] = "EXECNS_SETHOSTNAME=1";
+	ASSERT_EQ(0, run_start(&self->s, r, &res));
+	if (r->hold_fd >= 0) {
+		/* Read as the parent namespace sees it. */
+		snprintf(status_path, sizeof(status_path), "/proc/%d/status", r->pid);
+		ASSERT_GT(read_file(status_path, buf, sizeof(buf)), 0);
+		EXPECT_STREQ("1000\t1000\t1000\t1000", kv_get(buf, "Uid", ':') ?: "");
+		EXPECT_STREQ("1000\t1000\t1000\t1000", kv_get(buf, "Gid", ':') ?: "");
+		EXPECT_STREQ("0000000000000000", kv_get(buf, "CapEff", ':') ?: "");
+		EXPECT_STREQ("0000000000000000", kv_get(buf, "CapPrm", ':') ?: "");
+		EXPECT_STREQ("0000000000000000", kv_get(buf, "CapAmb", ':') ?: "");
+	}
+	run_finish(r);
+	ASSERT_RAN(r, res);
+	ASSERT_NS_CHANGED(&self->ns, r, CLONE_NEWUSER);
+	EXPECT_EQ(TEST_UID, r->report_st.st_uid);
+	EXPECT_EQ(TEST_GID, r->report_st.st_gid);
+	EXPECT_EQ(EACCES, kv_num(r->report, "probe", '=', -1));
+	EXPECT_EQ(EPERM, kv_num(r->report, "sethostname", '=', -1));
+	EXPECT_STREQ("0000000000000000", kv_get(r->report, "cap_eff", '=') ?: "");
+	EXPECT_NE(0, access(probe, F_OK));
+}
+
+int main(int argc, char **argv)
+{
+	execns_ok = execns_probe(execns_why, sizeof(execns_why));
+	if (!execns_ok)
+		ksft_print_msg("%s: every test will be skipped\n", execns_why);
+	return test_harness_run(argc, argv);
+}
