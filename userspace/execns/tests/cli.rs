@@ -310,3 +310,39 @@ fn pipe_stdout_gets_a_warning_and_quiet_silences_it() {
     let o = run(&["-q", "-u", "true"]);
     assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
 }
+
+/// The `--map-root-user` helper writes the maps of a process once it is in a
+/// new user namespace (emulated here with unshare(1), which the host has).
+#[test]
+fn map_helper_maps_a_process_entering_a_user_namespace() {
+    if !Path::new("/usr/bin/unshare").exists() && !Path::new("/bin/unshare").exists() {
+        eprintln!("no unshare(1): skipped");
+        return;
+    }
+    let orig = std::fs::read_link("/proc/self/ns/user").unwrap();
+    let uid = rustix::process::getuid().as_raw();
+    let gid = rustix::process::getgid().as_raw();
+    let child = Command::new("/bin/sh")
+        .arg("-c")
+        .arg("sleep 0.2; exec unshare -U /bin/sh -c 'sleep 1; cat /proc/self/uid_map'")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let helper = Command::new(EXE)
+        .arg("--execns-map-helper")
+        .arg(child.id().to_string())
+        .arg(uid.to_string())
+        .arg(gid.to_string())
+        .arg(&orig)
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    if !out.status.success() {
+        eprintln!("unshare -U not allowed here: skipped ({})", stderr(&out));
+        return;
+    }
+    assert!(helper.success());
+    let map: Vec<String> = stdout(&out).split_whitespace().map(String::from).collect();
+    assert_eq!(map, vec!["0".to_string(), uid.to_string(), "1".to_string()]);
+}

@@ -155,9 +155,12 @@ impl Cli {
         ns
     }
 
-    /// Stage-2 options.
-    pub fn stage2_opts(&self) -> Opts {
-        let propagation = if self.mount {
+    /// Stage-2 options; `helper` is the pid of the `--map-root-user` helper.
+    pub fn stage2_opts(&self, helper: Option<u32>) -> Opts {
+        // With a new user namespace the program has no capability left to
+        // change propagation, and need not: the copied mounts are then slaves
+        // of the caller's, so nothing propagates back.
+        let propagation = if self.mount && !self.namespaces().contains(Namespaces::USER) {
             match self.propagation {
                 Propagation::Private => Some(MountPropagationFlags::PRIVATE),
                 Propagation::Shared => Some(MountPropagationFlags::SHARED),
@@ -167,10 +170,11 @@ impl Cli {
         } else {
             None
         };
-        let map_root = self.map_root_user.then(|| {
+        let map_root = helper.map(|pid| {
             (
                 rustix::process::getuid().as_raw(),
                 rustix::process::getgid().as_raw(),
+                pid,
             )
         });
         Opts {
@@ -178,6 +182,23 @@ impl Cli {
             map_root,
         }
     }
+}
+
+/// Start the `--map-root-user` helper (see `mapper`) for this process.
+fn spawn_mapper(me: &std::path::Path) -> io::Result<std::process::Child> {
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+    let orig = std::fs::read_link("/proc/self/ns/user")?;
+    Command::new(me)
+        .arg0("execns")
+        .arg(crate::mapper::MAPPER_ARG)
+        .arg(std::process::id().to_string())
+        .arg(rustix::process::getuid().as_raw().to_string())
+        .arg(rustix::process::getgid().as_raw().to_string())
+        .arg(orig)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
 }
 
 /// Status for a failed exec of the program itself.
@@ -276,18 +297,37 @@ pub fn run(args: Vec<OsString>) -> u8 {
             }
         }
         let me = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/proc/self/exe"));
+        let mut helper = None;
+        if cli.map_root_user {
+            match spawn_mapper(&me) {
+                Ok(child) => helper = Some(child),
+                Err(e) => {
+                    err_line(
+                        "cannot start the --map-root-user helper",
+                        &execns::error_message(&e),
+                    );
+                    return status::EXECNS_FAILED;
+                }
+            }
+        }
         let mut call = Execns::new(&me);
         call.arg0("execns")
             .arg(STAGE2_ARG)
-            .arg(cli.stage2_opts().encode());
+            .arg(cli.stage2_opts(helper.as_ref().map(|c| c.id())).encode());
         for s in &sources {
             call.arg(s.encode());
         }
-        call.arg(&resolved)
+        let err = call
+            .arg(&resolved)
             .arg(prog)
             .args(&cli.command[1..])
             .namespaces(ns)
-            .exec()
+            .exec();
+        if let Some(mut child) = helper {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        err
     };
     // Stage mode: any failure of the call is execns(2)'s own (the program was
     // checked above; the stage binary is this very file).
@@ -415,19 +455,22 @@ mod tests {
     fn stage2_opts_follow_options() {
         let c = p(&["-m", "true"]).unwrap();
         assert_eq!(
-            c.stage2_opts().propagation,
+            c.stage2_opts(None).propagation,
             Some(MountPropagationFlags::PRIVATE)
         );
         let c = p(&["-m", "--propagation", "unchanged", "true"]).unwrap();
-        assert_eq!(c.stage2_opts().propagation, None);
+        assert_eq!(c.stage2_opts(None).propagation, None);
         let c = p(&["--propagation", "shared", "true"]).unwrap();
-        assert_eq!(c.stage2_opts().propagation, None, "only with -m");
+        assert_eq!(c.stage2_opts(None).propagation, None, "only with -m");
+        let c = p(&["-m", "-U", "true"]).unwrap();
+        assert_eq!(c.stage2_opts(None).propagation, None, "not with -U");
         let c = p(&["-r", "true"]).unwrap();
         assert_eq!(
-            c.stage2_opts().map_root,
+            c.stage2_opts(Some(7)).map_root,
             Some((
                 rustix::process::getuid().as_raw(),
-                rustix::process::getgid().as_raw()
+                rustix::process::getgid().as_raw(),
+                7
             ))
         );
     }

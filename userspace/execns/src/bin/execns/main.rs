@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod mapper;
 mod stage2;
 mod stdio;
 
@@ -31,6 +32,8 @@ fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
     let code = if args.get(1).is_some_and(|a| a == STAGE2_ARG) {
         stage2::run(&args[2..])
+    } else if args.get(1).is_some_and(|a| a == mapper::MAPPER_ARG) {
+        mapper::run(&args[2..])
     } else {
         cli::run(args)
     };

@@ -23,7 +23,8 @@ use crate::stdio::Source;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Opts {
     pub propagation: Option<MountPropagationFlags>,
-    pub map_root: Option<(u32, u32)>,
+    /// (uid, gid, pid of the mapping helper to wait for)
+    pub map_root: Option<(u32, u32, u32)>,
 }
 
 impl Opts {
@@ -39,8 +40,8 @@ impl Opts {
             };
             items.push(format!("propagation={name}"));
         }
-        if let Some((u, g)) = self.map_root {
-            items.push(format!("map-root={u}:{g}"));
+        if let Some((u, g, p)) = self.map_root {
+            items.push(format!("map-root={u}:{g}:{p}"));
         }
         if items.is_empty() {
             "-".into()
@@ -67,8 +68,14 @@ impl Opts {
                     })
                 }
                 "map-root" => {
-                    let (u, g) = v.split_once(':')?;
-                    o.map_root = Some((u.parse().ok()?, g.parse().ok()?));
+                    let mut it = v.split(':');
+                    let u = it.next()?.parse().ok()?;
+                    let g = it.next()?.parse().ok()?;
+                    let p = it.next()?.parse().ok()?;
+                    if it.next().is_some() {
+                        return None;
+                    }
+                    o.map_root = Some((u, g, p));
                 }
                 _ => return None,
             }
@@ -82,18 +89,26 @@ fn fail(msg: &str) -> u8 {
     status::EXECNS_FAILED
 }
 
-fn map_root(uid: u32, gid: u32) -> io::Result<()> {
-    // As unshare(1) --map-root-user: the process maps its own ids, which an
-    // unprivileged process may do once, after denying setgroups(2).
-    match std::fs::write("/proc/self/setgroups", "deny") {
-        Ok(()) => {}
-        // Kernels without /proc/PID/setgroups.
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e),
+/// Wait for the mapping helper (see `mapper`) and tell whether it succeeded.
+fn wait_for_mapper(pid: u32) -> io::Result<()> {
+    let pid = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+        .ok_or_else(|| io::Error::from_raw_os_error(libc::ESRCH))?;
+    loop {
+        match rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::empty()) {
+            Ok(Some((_, st))) if st.exit_status() == Some(0) => return Ok(()),
+            Ok(Some((_, st))) if st.stopped() => continue,
+            Ok(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::Other,
+                    "the mapping helper failed",
+                ))
+            }
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
+        }
     }
-    std::fs::write("/proc/self/uid_map", format!("0 {uid} 1"))?;
-    std::fs::write("/proc/self/gid_map", format!("0 {gid} 1"))?;
-    Ok(())
 }
 
 /// Put `files` on fds 0, 1, 2. A file already on its own target fd is kept
@@ -159,8 +174,8 @@ pub fn run(args: &[OsString]) -> u8 {
     if let Err(e) = install(files) {
         return fail(&format!("cannot set up standard streams: {e}"));
     }
-    if let Some((uid, gid)) = opts.map_root {
-        if let Err(e) = map_root(uid, gid) {
+    if let Some((uid, _gid, helper)) = opts.map_root {
+        if let Err(e) = wait_for_mapper(helper) {
             errors.push(format!(
                 "cannot map root to uid {uid}: {}",
                 execns::error_message(&e)
@@ -208,11 +223,11 @@ mod tests {
             },
             Opts {
                 propagation: Some(MountPropagationFlags::SHARED),
-                map_root: Some((1000, 100)),
+                map_root: Some((1000, 100, 42)),
             },
             Opts {
                 propagation: Some(MountPropagationFlags::DOWNSTREAM),
-                map_root: Some((0, 0)),
+                map_root: Some((0, 0, 1)),
             },
         ] {
             assert_eq!(Opts::decode(&o.encode()), Some(o.clone()), "{o:?}");
