@@ -99,12 +99,7 @@ fn wait_for_mapper(pid: u32) -> io::Result<()> {
         match rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::empty()) {
             Ok(Some((_, st))) if st.exit_status() == Some(0) => return Ok(()),
             Ok(Some((_, st))) if st.stopped() => continue,
-            Ok(_) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::Other,
-                    "the mapping helper failed",
-                ))
-            }
+            Ok(_) => return Err(io::Error::other("the mapping helper failed")),
             Err(rustix::io::Errno::INTR) => continue,
             Err(e) => return Err(e.into()),
         }
