@@ -9,7 +9,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 VARIANT=${1:-${VARIANT:-base}}
-O=$(obj_dir "$VARIANT")
+O=$BUILD/obj-headers   # headers do not depend on the config; own dir, no clash with builds
 HDR=$BUILD/headers
 GUEST=$BUILD/guest
 [ -f "$BUILD/.tree-manifest" ] || die "kernel tree not prepared: run 'make tree' first"
@@ -29,6 +29,24 @@ if [ -f "$KST/Makefile" ]; then
 	make -C "$KST" CC=gcc "LDFLAGS=-static" OUTPUT="$GUEST/tests" \
 		KHDR_INCLUDES="-isystem $HDR/include" 2>&1 | tee "$LOGS/kselftests-build.log"
 	[ "${PIPESTATUS[0]}" = 0 ] || die "building the kselftests failed (log: $LOGS/kselftests-build.log)"
+	# lib.mk's own lists: TEST_GEN_PROGS/TEST_PROGS are tests; TEST_GEN_FILES and
+	# TEST_GEN_PROGS_EXTENDED are helpers, listed in tests/.not-tests so the check job
+	# does not run them as tests. TEST_PROGS (scripts) are copied next to them.
+	mkdir -p "$BUILD/tools"
+	cat > "$BUILD/tools/ksft-vars.mk" <<'MK'
+execns-print-ksft-vars:
+	@echo "TESTS $(notdir $(TEST_GEN_PROGS) $(TEST_PROGS))"
+	@echo "HELPERS $(notdir $(TEST_GEN_FILES) $(TEST_GEN_PROGS_EXTENDED))"
+	@echo "SCRIPTS $(TEST_PROGS)"
+MK
+	vars=$(make -s -C "$KST" -f Makefile -f "$BUILD/tools/ksft-vars.mk" execns-print-ksft-vars \
+		CC=gcc OUTPUT="$GUEST/tests" KHDR_INCLUDES="-isystem $HDR/include")
+	for f in $(echo "$vars" | sed -n 's/^SCRIPTS //p'); do install -m 0755 "$KST/$f" "$GUEST/tests/"; done
+	tests=$(echo "$vars" | sed -n 's/^TESTS //p')
+	for h in $(echo "$vars" | sed -n 's/^HELPERS //p'); do
+		case " $tests " in *" $h "*) ;; *) echo "$h" >> "$GUEST/tests/.not-tests" ;; esac
+	done
+	[ ! -f "$GUEST/tests/.not-tests" ] || say "kselftests: helpers (not run as tests): $(tr '\n' ' ' < "$GUEST/tests/.not-tests")"
 else
 	say "kselftests: skipped (no tools/testing/selftests/execns/Makefile in the repo yet)"
 fi

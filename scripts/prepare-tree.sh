@@ -67,6 +67,7 @@ if [ ${#dirs[@]} -gt 0 ]; then
 fi
 if [ -f "$REPO/Kbuild" ]; then
 	[ -e "$P/$KBUILD_DEST" ] && errors+=("$KBUILD_DEST already exists upstream")
+	[ -n "${overlay[$KBUILD_DEST]:-}" ] && errors+=("both the top-level Kbuild and $KBUILD_DEST exist in the repo; keep only the top-level Kbuild")
 	overlay[$KBUILD_DEST]=1; want[$KBUILD_DEST]=1
 	mkdir -p "$STAGE/$(dirname "$KBUILD_DEST")"
 	cp -p "$REPO/Kbuild" "$STAGE/$KBUILD_DEST"

@@ -2,9 +2,13 @@
 # check job: run every executable in /tests, in sorted order, as root, cwd /tmp, each
 # under a timeout (execns.test_timeout=<s> on the kernel command line, default 300),
 # wrapped in "### BEGIN <name>" / "### END <name> rc=<N>" for scripts/results.py.
+# Helpers listed in /tests/.not-tests are not run.
 # Then, if kmemleak is available, an explicit scan whose report ends up in the log.
 T=${EXECNS_TEST_TIMEOUT:-300}
-tests=$(cd /tests 2>/dev/null && for f in *; do [ -f "$f" ] && [ -x "$f" ] && echo "$f"; done | sort)
+# /tests/.not-tests: names of helper programs that are not tests (one per line)
+tests=$(cd /tests 2>/dev/null && for f in *; do
+	[ -f "$f" ] && [ -x "$f" ] && ! grep -qxF "$f" .not-tests 2>/dev/null && echo "$f"
+done | sort)
 echo "### TESTLIST" $tests
 failed=0
 for t in $tests; do
