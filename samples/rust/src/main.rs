@@ -258,7 +258,7 @@ fn stage1(out: PathBuf) -> u8 {
     t.n = 7;
     match code {
         Some(c) if c >= 64 => {
-            let errno = i32::from(c - 64);
+            let errno = c - 64;
             t.n = 0;
             if errno == libc::ENOSYS {
                 let _ = writeln!(t.out, "1..0 # SKIP kernel lacks execns (CONFIG_EXECNS)");
