@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -47,7 +48,9 @@
 #define EXECNS_ALL_NS (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | \
 		       CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | \
 		       CLONE_NEWCGROUP | CLONE_NEWTIME)
+#ifndef EXECNS_VALID_FLAGS	/* also in <linux/execns.h> */
 #define EXECNS_VALID_FLAGS (EXECNS_ALL_NS | CLONE_SYSVSEM)
+#endif
 
 /* The unprivileged identity the tests switch to (no /etc/passwd needed). */
 #define TEST_UID 1000
@@ -404,7 +407,34 @@ static inline int drop_privs(void)
 	if (setgroups(0, NULL) || setresgid(TEST_GID, TEST_GID, TEST_GID) ||
 	    setresuid(TEST_UID, TEST_UID, TEST_UID))
 		return -1;
+	/* Changing euid made us non-dumpable: keep /proc/self/ ours. */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
+		return -1;
 	return geteuid() == TEST_UID && getegid() == TEST_GID ? 0 : -1;
+}
+
+/*
+ * unshare(CLONE_NEWUSER) and map our own uid/gid to 0 in the new
+ * namespace (what an unprivileged process may do), so that we are root
+ * there with every capability, and can nest further.
+ */
+static inline int unshare_userns_mapped(void)
+{
+	char map[64];
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+
+	if (unshare(CLONE_NEWUSER))
+		return -1;
+	if (write_file("/proc/self/setgroups", "deny") && errno != ENOENT)
+		return -1;
+	snprintf(map, sizeof(map), "0 %u 1\n", uid);
+	if (write_file("/proc/self/uid_map", map))
+		return -1;
+	snprintf(map, sizeof(map), "0 %u 1\n", gid);
+	if (write_file("/proc/self/gid_map", map))
+		return -1;
+	return geteuid() == 0 ? 0 : -1;
 }
 
 /*

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Running execns() in a child and collecting the target's report, for the
+ * execns selftests.  Include after kselftest_harness.h and execns_util.h.
+ */
+#ifndef __EXECNS_RUN_H
+#define __EXECNS_RUN_H
+
+#include <pthread.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/socket.h>
+
+#define FD_TOP_LIMIT	4096	/* RLIMIT_NOFILE while opening test fds */
+#define FD_LOW_LIMIT	512	/* ... lowered to this before execns() */
+
+/* ------------------------------------------------------------------ */
+/* Caller-side set-up, run in the child just before execns().          */
+
+/*
+ * Open fds of every kind: 0-2, a pipe, a cloexec socketpair, a directory,
+ * an eventfd, fds 100/101 (one cloexec), 1000, and the highest fd allowed
+ * by a raised RLIMIT_NOFILE; then lower RLIMIT_NOFILE below most of them
+ * (a "close fds up to the rlimit" implementation would miss those).
+ * Returns the number of open fds or -1.
+ */
+static int open_many_fds(const char *dir)
+{
+	struct rlimit rl;
+	int p[2], sv[2], fd, n = 0;
+
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", O_RDWR) != fd)
+			return -1;
+	if (pipe(p) || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -1;
+	if (open(dir, O_RDONLY | O_DIRECTORY) < 0 || eventfd(0, 0) < 0)
+		return -1;
+	if (dup2(p[0], 100) != 100 || dup3(p[1], 101, O_CLOEXEC) != 101)
+		return -1;
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return -1;
+	if (rl.rlim_cur < FD_TOP_LIMIT) {
+		rl.rlim_cur = rl.rlim_max < FD_TOP_LIMIT ? rl.rlim_max : FD_TOP_LIMIT;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur > 1000 && dup2(p[0], 1000) != 1000)
+		return -1;
+	if (rl.rlim_cur > 1001 && rl.rlim_cur <= FD_TOP_LIMIT &&
+	    dup2(p[1], rl.rlim_cur - 1) != (int)rl.rlim_cur - 1)
+		return -1;
+	rl.rlim_cur = FD_LOW_LIMIT;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		return -1;
+	for (fd = 0; fd < FD_TOP_LIMIT; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			n++;
+	return n;
+}
+
+static volatile int threads_started;
+static volatile unsigned long spin_counter;
+
+static void *spin_thread(void *arg)
+{
+	__atomic_add_fetch(&threads_started, 1, __ATOMIC_SEQ_CST);
+	for (;;) {
+		spin_counter++;
+		if (!(spin_counter & 0xfffff))
+			sched_yield();
+	}
+	return NULL;
+}
+
+/* Start n threads that keep running; 0 once all of them are running. */
+static int start_threads(int n)
+{
+	pthread_t t;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (pthread_create(&t, NULL, spin_thread, NULL))
+			return -1;
+	for (i = 0; i < 10000 && threads_started < n; i++)
+		usleep(1000);
+	return threads_started == n ? 0 : -1;
+}
+
+static int count_threads(void)
+{
+	char buf[4096];
+
+	if (read_file("/proc/self/status", buf, sizeof(buf)) < 0)
+		return -1;
+	return kv_num(buf, "Threads", ':', -1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Running a successful execns() and collecting the helper's report.  */
+
+enum fork_mode { FORK_PLAIN, FORK_CLONE_FS, FORK_VFORK };
+
+struct run {
+	/* in */
+	int flags;
+	const char *path;		/* NULL: the helper */
+	char *argv[8];			/* argv[0] NULL: { path, NULL } */
+	const char *env[12];		/* extra "KEY=value" for the target */
+	bool unpriv;			/* switch to TEST_UID first */
+	int threads;			/* start this many running threads */
+	bool many_fds;			/* open_many_fds() first */
+	bool sem;			/* semop(semid, +1, SEM_UNDO) first */
+	int semid;
+	enum fork_mode mode;
+	int (*prep)(void *);		/* run in the child after unpriv */
+	void *prep_arg;
+	bool hold;			/* target waits until run_finish() */
+	/* out */
+	pid_t pid;
+	int status;
+	int hold_fd;
+	char report_path[PATH_MAX];
+	char hold_path[PATH_MAX];
+	char report[65536];
+	bool have_report;
+	struct stat report_st;
+};
+
+/* Written by the child; MAP_SHARED so that vfork/clone children work too. */
+struct child_result {
+	int setup_step;		/* != 0: set-up step that failed */
+	int setup_errno;
+	int exec_errno;		/* execns() returned with this errno */
+	int nfds;		/* fds open just before execns() */
+	int nthreads;		/* threads just before execns() */
+};
+
+static struct child_result *shared_result(void)
+{
+	struct child_result *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (r == MAP_FAILED)
+		return NULL;
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+struct child_args {
+	struct run *r;
+	struct scratch *s;
+	struct child_result *res;
+	char **argv;
+	char **envp;
+};
+
+#define CHILD_FAIL(step) do {					\
+	a->res->setup_step = (step);				\
+	a->res->setup_errno = errno;				\
+	_exit(100 + (step));					\
+} while (0)
+
+static int run_child(void *arg)
+{
+	struct child_args *a = arg;
+	struct run *r = a->r;
+
+	if (r->mode != FORK_VFORK) {
+		if (r->unpriv && drop_privs())
+			CHILD_FAIL(1);
+		if (r->prep && r->prep(r->prep_arg))
+			CHILD_FAIL(6);
+		if (r->many_fds) {
+			a->res->nfds = open_many_fds(a->s->rep);
+			if (a->res->nfds < 12)
+				CHILD_FAIL(2);
+		}
+		if (r->sem) {
+			struct sembuf op = { .sem_num = 0, .sem_op = 1,
+					     .sem_flg = SEM_UNDO };
+
+			if (semop(r->semid, &op, 1))
+				CHILD_FAIL(3);
+		}
+		if (r->threads) {
+			if (start_threads(r->threads))
+				CHILD_FAIL(4);
+			a->res->nthreads = count_threads();
+			if (a->res->nthreads != r->threads + 1)
+				CHILD_FAIL(5);
+		}
+	}
+	sys_execns(r->flags, r->path, a->argv, a->envp);
+	a->res->exec_errno = errno ? errno : -1;
+	_exit(99);
+}
+
+static char *envbuf_add(char **envp, int *n, const char *fmt, const char *val)
+{
+	char *e;
+
+	if (asprintf(&e, fmt, val) < 0)
+		return NULL;
+	envp[(*n)++] = e;
+	envp[*n] = NULL;
+	return e;
+}
+
+/*
+ * Fork a child that calls execns() as described by r.  Returns 0, or -1
+ * if the child could not be started.  With r->hold, waits for the target
+ * to report and leaves it blocked until run_finish().
+ */
+static int run_start(struct scratch *s, struct run *r, struct child_result **resp)
+{
+	static char *envp[32];
+	struct child_args a = { .r = r, .s = s };
+	char *stack;
+	int n = 0, i;
+
+	r->hold_fd = -1;
+	r->have_report = false;
+	r->status = -1;
+	if (!r->path)
+		r->path = s->helper;
+	if (!r->argv[0])
+		r->argv[0] = (char *)r->path;
+	if (scratch_path(s, "report", r->report_path, sizeof(r->report_path)))
+		return -1;
+	envbuf_add(envp, &n, "EXECNS_REPORT=%s", r->report_path);
+	if (r->hold) {
+		if (scratch_fifo(s, r->hold_path, sizeof(r->hold_path)))
+			return -1;
+		envbuf_add(envp, &n, "EXECNS_HOLD=%s", r->hold_path);
+	}
+	for (i = 0; r->env[i]; i++)
+		envbuf_add(envp, &n, "%s", r->env[i]);
+
+	a.res = shared_result();
+	if (!a.res)
+		return -1;
+	*resp = a.res;
+	a.argv = r->argv;
+	a.envp = envp;
+
+	fflush(stdout);
+	fflush(stderr);
+	switch (r->mode) {
+	case FORK_PLAIN:
+		r->pid = fork();
+		if (r->pid == 0)
+			run_child(&a);
+		break;
+	case FORK_CLONE_FS:
+		stack = malloc(256 * 1024);
+		if (!stack)
+			return -1;
+		r->pid = clone(run_child, stack + 256 * 1024,
+			       CLONE_FS | SIGCHLD, &a);
+		break;
+	case FORK_VFORK:
+		r->pid = vfork();
+		if (r->pid == 0)
+			run_child(&a);
+		break;
+	}
+	if (r->pid < 0)
+		return -1;
+	if (r->hold) {
+		r->hold_fd = hold_wait(r->hold_path, r->pid, &r->status, 20000);
+		if (r->hold_fd < 0 && r->status == -1) {
+			kill(r->pid, SIGKILL);
+			waitpid(r->pid, &r->status, 0);
+		}
+	}
+	return 0;
+}
+
+/* Release a held target, reap it and read its report. */
+static void run_finish(struct run *r)
+{
+	if (r->hold_fd >= 0) {
+		close(r->hold_fd);
+		r->hold_fd = -1;
+	}
+	if (r->status == -1)
+		r->status = wait_timeout(r->pid, 20000);
+	if (read_file(r->report_path, r->report, sizeof(r->report)) > 0 &&
+	    !stat(r->report_path, &r->report_st))
+		r->have_report = !!kv_get(r->report, "done", '=');
+}
+
+/* The checks every successful run must pass. */
+#define ASSERT_RAN(r, res) do {						\
+	ASSERT_EQ(0, (res)->setup_step) {				\
+		TH_LOG("child set-up step %d failed: %s",		\
+		       (res)->setup_step, strerror((res)->setup_errno)); \
+	}								\
+	ASSERT_EQ(0, (res)->exec_errno) {				\
+		TH_LOG("execns(%#x, %s) failed: %s", (r)->flags,	\
+		       (r)->path, strerror((res)->exec_errno));		\
+	}								\
+	ASSERT_TRUE((r)->have_report) {					\
+		TH_LOG("target did not report (%s)",			\
+		       status_str((r)->status));			\
+	}								\
+	ASSERT_TRUE(WIFEXITED((r)->status) && !WEXITSTATUS((r)->status)) { \
+		TH_LOG("target ended with %s", status_str((r)->status)); \
+	}								\
+	/* execns() replaces the caller: same process. */		\
+	ASSERT_EQ((r)->pid, kv_num((r)->report, "pid", '=', -1));	\
+} while (0)
+
+static inline void report_ns(const char *report, struct ns_set *ns)
+{
+	char key[64];
+
+	for (size_t i = 0; i < NR_NS; i++) {
+		snprintf(key, sizeof(key), "ns.%s", ns_names[i]);
+		ns->ino[i] = kv_num(report, key, '=', -1);
+	}
+}
+
+/* The namespaces that changed must be exactly those the flags name. */
+#define ASSERT_NS_CHANGED(before, r, flags) do {			\
+	struct ns_set __after;						\
+	unsigned int __got, __want = ns_expected_change(flags);	\
+	char __g[256], __w[256];					\
+									\
+	report_ns((r)->report, &__after);				\
+	__got = ns_diff((before), &__after);				\
+	ns_mask_str(__got, __g, sizeof(__g));				\
+	ns_mask_str(__want, __w, sizeof(__w));				\
+	ASSERT_EQ(__want, __got) {					\
+		TH_LOG("flags %#x: changed %s, expected %s",		\
+		       (unsigned int)(flags), __g, __w);		\
+	}								\
+} while (0)
+
+#define ASSERT_NO_FDS(r) do {						\
+	ASSERT_STREQ("none", kv_get((r)->report, "fds", '=') ?: "?") {	\
+		TH_LOG("fds open in the new program: %s",		\
+		       kv_get((r)->report, "fds", '='));		\
+	}								\
+	ASSERT_STREQ("none", kv_get((r)->report, "proc_fds", '=') ?: "?"); \
+} while (0)
+
+
+#endif /* __EXECNS_RUN_H */
