@@ -250,7 +250,19 @@ pub fn plan_streams(cli: &Cli) -> Result<(Vec<Source>, Vec<String>), u8> {
             None => {
                 let (s, w) = stdio::decide_inherited(fd, &stdio::probe(fd));
                 warnings.extend(w);
-                s
+                match stdio::check_reopen(&s) {
+                    Ok(()) => s,
+                    Err(e) => {
+                        warnings.push(format!(
+                            "{} ({}) cannot be reopened: {}; the program gets /dev/null (use --{} PATH)",
+                            stdio::STREAM_NAMES[usize::from(fd)],
+                            s.describe(),
+                            execns::error_message(&e),
+                            ["stdin", "stdout", "stderr"][usize::from(fd)]
+                        ));
+                        Source::Null
+                    }
+                }
             }
         };
         sources.push(src);

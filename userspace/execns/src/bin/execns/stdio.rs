@@ -272,6 +272,20 @@ pub fn decide_inherited(fd: u8, probe: &Probe) -> (Source, Option<String>) {
     }
 }
 
+/// Check, before `execns()`, that stage 2 will be able to open `src` (with
+/// the caller's credentials, which stage 2 keeps): opens it once with
+/// `O_NONBLOCK` (so a FIFO does not block) and closes it again.
+pub fn check_reopen(src: &Source) -> io::Result<()> {
+    if let Source::Open { path, access, .. } = src {
+        let mut o = OpenOptions::new();
+        o.read(matches!(access, Access::Read | Access::ReadWrite));
+        o.write(matches!(access, Access::Write | Access::ReadWrite));
+        o.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+        o.open(path)?;
+    }
+    Ok(())
+}
+
 /// Prepare a path given with `--stdin`/`--stdout`/`--stderr` before `execns()`
 /// (in the caller's namespaces and with its credentials): check that it can be
 /// opened, and create and truncate a regular output file as the shell's `>`
@@ -534,5 +548,35 @@ mod tests {
         drop(f);
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "0123XY6789");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[cfg(test)]
+mod reopen_tests {
+    use super::*;
+
+    #[test]
+    fn check_reopen_catches_unopenable_paths() {
+        assert!(check_reopen(&Source::Null).is_ok());
+        assert!(check_reopen(&Source::Dup(1)).is_ok());
+        let ok = Source::Open {
+            path: "/dev/null".into(),
+            access: Access::Write,
+            append: false,
+            noctty: true,
+            pos: 0,
+        };
+        assert!(check_reopen(&ok).is_ok());
+        let missing = Source::Open {
+            path: "/nonexistent/file".into(),
+            access: Access::Read,
+            append: false,
+            noctty: false,
+            pos: 0,
+        };
+        assert_eq!(
+            check_reopen(&missing).unwrap_err().kind(),
+            io::ErrorKind::NotFound
+        );
     }
 }
