@@ -189,11 +189,14 @@ fn child(args: &[OsString]) -> u8 {
         return 2;
     }
     let flags = Namespaces::from_bits_truncate(args[1].to_string_lossy().parse().unwrap_or(0));
-    // dup(2) gives a descriptor without O_CLOEXEC: execve would keep it.
-    let stray = match rustix::io::dup(io::stdout()) {
-        Ok(fd) => fd.into_raw_fd(),
-        Err(_) => -1,
-    };
+    // dup(2) gives descriptors without O_CLOEXEC: execve would keep them.
+    // Make a few, so the last one is well above what stage 2 opens itself.
+    let mut stray = -1;
+    for _ in 0..10 {
+        if let Ok(fd) = rustix::io::dup(io::stdout()) {
+            stray = fd.into_raw_fd();
+        }
+    }
     let err = Execns::new("/proc/self/exe")
         .arg0("execns-sample-rs")
         .arg("--stage2")
