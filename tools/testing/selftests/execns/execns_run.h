@@ -100,7 +100,7 @@ static int count_threads(void)
 /* ------------------------------------------------------------------ */
 /* Running a successful execns() and collecting the helper's report.  */
 
-enum fork_mode { FORK_PLAIN, FORK_CLONE_FS, FORK_VFORK };
+enum fork_mode { FORK_PLAIN, FORK_CLONE_FS, FORK_CLONE_FILES, FORK_VFORK };
 
 struct run {
 	/* in */
@@ -254,11 +254,13 @@ static int run_start(struct scratch *s, struct run *r, struct child_result **res
 			run_child(&a);
 		break;
 	case FORK_CLONE_FS:
+	case FORK_CLONE_FILES:
 		stack = malloc(256 * 1024);
 		if (!stack)
 			return -1;
-		r->pid = clone(run_child, stack + 256 * 1024,
-			       CLONE_FS | SIGCHLD, &a);
+		r->pid = clone(run_child, stack + 256 * 1024, SIGCHLD |
+			       (r->mode == FORK_CLONE_FS ? CLONE_FS : CLONE_FILES),
+			       &a);
 		break;
 	case FORK_VFORK:
 		r->pid = vfork();

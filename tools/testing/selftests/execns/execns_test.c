@@ -351,7 +351,7 @@ FIXTURE_TEARDOWN(flag)
  * the undo entry is applied at execns() iff CLONE_SYSVSEM or CLONE_NEWIPC
  * (as unshare() does).
  */
-TEST_F(flag, namespaces_fds_pid)
+TEST_F_TIMEOUT(flag, namespaces_fds_pid, 60)
 {
 	struct run *r = &self->r;
 	struct child_result *res;
@@ -521,7 +521,7 @@ FIXTURE_TEARDOWN(fail)
  * filename, even unprivileged (not EPERM), and never an exec of a valid
  * file.
  */
-TEST_F(fail, einval_unknown_flags)
+TEST_F_TIMEOUT(fail, einval_unknown_flags, 180)
 {
 	static const int bad_flags[] = {
 		CSIGNAL, SIGCHLD, CLONE_VM, CLONE_FS, CLONE_FILES,
@@ -605,7 +605,7 @@ TEST_F(fail, enoexec)
 }
 
 /* Too much argv in total, and one string over MAX_ARG_STRLEN. */
-TEST_F(fail, e2big)
+TEST_F_TIMEOUT(fail, e2big, 120)
 {
 	const size_t one = 100 * 1024, nr = 100;	/* ~10 MiB in total */
 	char **argv = calloc(nr + 2, sizeof(char *));
@@ -766,7 +766,7 @@ FIXTURE_TEARDOWN(threads)
  * A caller with 4 running threads (unshare(CLONE_NEWUSER) would say
  * EINVAL): execns() works and the new program is single-threaded.
  */
-TEST_F(threads, four_running_threads)
+TEST_F_TIMEOUT(threads, four_running_threads, 120)
 {
 	struct run *r = &self->r;
 	struct child_result *res;
@@ -807,6 +807,37 @@ TEST_F(execns, clone_fs_caller)
 	EXPECT_STREQ(self->s.dir, cwd);
 	ASSERT_NS_CHANGED(&self->ns, r, r->flags);
 	ASSERT_NO_FDS(r);
+}
+
+/*
+ * A caller sharing its file table (CLONE_FILES child): the new program
+ * starts with no fd, and the process it shared the table with keeps every
+ * fd it had.
+ */
+TEST_F(execns, clone_files_caller)
+{
+	struct run *r = &self->r;
+	struct child_result *res;
+	struct stat before, after;
+	int marker;
+
+	marker = open(self->s.rep, O_RDONLY | O_DIRECTORY);
+	ASSERT_LE(0, marker);
+	ASSERT_EQ(0, fstat(marker, &before));
+	r->flags = CLONE_NEWUSER | CLONE_NEWNS;
+	r->mode = FORK_CLONE_FILES;
+	ASSERT_EQ(0, run_start(&self->s, r, &res));
+	run_finish(r);
+	ASSERT_RAN(r, res);
+	ASSERT_NO_FDS(r);
+	ASSERT_NS_CHANGED(&self->ns, r, r->flags);
+	/* Our fds, the shared table's, are all still there. */
+	ASSERT_EQ(0, fstat(marker, &after));
+	EXPECT_EQ(before.st_ino, after.st_ino);
+	EXPECT_NE(-1, fcntl(0, F_GETFD));
+	EXPECT_NE(-1, fcntl(1, F_GETFD));
+	EXPECT_NE(-1, fcntl(2, F_GETFD));
+	close(marker);
 }
 
 /* A vfork() child calling execns() with new namespaces. */

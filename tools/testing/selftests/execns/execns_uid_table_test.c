@@ -583,7 +583,7 @@ static void start_limited(struct __test_metadata *_metadata, struct scratch *s,
  * the same way) does the same.  Fresh tables: both reach 10, and so does a
  * uid 1000 process in the init table meanwhile.  Shared: B gets none.
  */
-TEST_F(limit, epoll_max_user_watches)
+TEST_F_TIMEOUT(limit, epoll_max_user_watches, 60)
 {
 	const long max = 10;
 	struct child_result *ra, *rb, *rc;
@@ -623,7 +623,7 @@ TEST_F(limit, epoll_max_user_watches)
  * pipes get the default 16 pages, later ones 2.  Fresh tables: A and B
  * each get two full pipes.  Shared: B gets none.
  */
-TEST_F(limit, pipe_user_pages_soft)
+TEST_F_TIMEOUT(limit, pipe_user_pages_soft, 60)
 {
 	struct child_result *ra, *rb;
 	struct uid_table ta, tb;
@@ -719,7 +719,7 @@ static void *switch_uid_thread(void *arg)
  * exact, the table grows with them (average chain length stays small),
  * and everything is released at the end.
  */
-TEST_F(uid_table, many_live_users)
+TEST_F_TIMEOUT(uid_table, many_live_users, 120)
 {
 	const int n = 256;
 	pthread_t th[256];

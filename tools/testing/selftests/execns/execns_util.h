@@ -75,7 +75,7 @@ static inline long sys_execns(int flags, const char *filename,
 	}
 	if (flags && unshare(flags))
 		return -1;
-	syscall(SYS_close_range, 0, ~0U, 0);
+	syscall(SYS_close_range, 0, ~0U, 2 /* CLOSE_RANGE_UNSHARE */);
 	return execve(filename, argv, envp);
 }
 #else
