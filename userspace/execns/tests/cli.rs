@@ -346,3 +346,47 @@ fn map_helper_maps_a_process_entering_a_user_namespace() {
     let map: Vec<String> = stdout(&out).split_whitespace().map(String::from).collect();
     assert_eq!(map, vec!["0".to_string(), uid.to_string(), "1".to_string()]);
 }
+
+/// The man page renders without warnings (when groff is installed).
+#[test]
+fn man_page_renders_cleanly() {
+    let page = concat!(env!("CARGO_MANIFEST_DIR"), "/../man/execns.1");
+    let out = match Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww", "-z", page])
+        .env("LC_ALL", "C.UTF-8")
+        .output()
+    {
+        Ok(o) => o,
+        Err(_) => {
+            eprintln!("no groff: skipped");
+            return;
+        }
+    };
+    assert!(out.status.success());
+    assert_eq!(stderr(&out), "", "groff warnings");
+    // Every option of --help is in the page.
+    let page_text = std::fs::read_to_string(page).unwrap();
+    for opt in [
+        "mount",
+        "uts",
+        "ipc",
+        "net",
+        "pid",
+        "user",
+        "cgroup",
+        "time",
+        "sysvsem",
+        "map\\-root\\-user",
+        "propagation",
+        "stdin",
+        "stdout",
+        "stderr",
+        "no\\-stdio",
+        "quiet",
+    ] {
+        assert!(
+            page_text.contains(&format!("\\-\\-{opt}")),
+            "--{opt} not in execns.1"
+        );
+    }
+}

@@ -22,13 +22,16 @@ Standard streams:
         stderr write-only, created (0666 & ~umask) and truncated before
         execns(2) is called, like the shell's '>'. The same PATH for --stdout
         and --stderr gives one shared open file, like '>PATH 2>&1'.
-    otherwise, when execns's own fd has a name: that file, opened again by
-        that name in the new namespaces: a terminal (e.g. /dev/pts/0,
-        /dev/console), a regular file (same access mode and O_APPEND, at the
-        same offset), a named FIFO or a device. It is a new open file
-        description: file status flags such as O_NONBLOCK are not kept.
-    otherwise (fd closed, a pipe, a socket, a deleted file): /dev/null, with
-        a warning on stderr for a pipe or socket (unless --quiet).
+    otherwise, when execns's own fd has a name and execns can open it again
+        (checked before execns(2)): that file, opened again by that name in
+        the new namespaces: a terminal (e.g. /dev/pts/0, /dev/console), a
+        regular file (same access mode and O_APPEND, at the same offset), a
+        named FIFO or a device. It is a new open file description: file
+        status flags such as O_NONBLOCK are not kept, and a file offset is
+        no longer shared (use >> to share an output file).
+    otherwise (fd closed, a pipe, a socket, a deleted file, a file execns
+        cannot open again): /dev/null, with a warning on stderr except for a
+        closed fd (none with --quiet).
   No other file descriptor is open when PROGRAM starts. With --no-stdio,
   PROGRAM is executed directly by execns(2) and starts with no file
   descriptor open at all (and --propagation, --map-root-user do not apply).
