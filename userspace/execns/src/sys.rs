@@ -68,19 +68,31 @@ fn pointers(strings: &[CString]) -> Vec<*const c_char> {
 fn raw(nr: Nr, flags: c_int, path: &CStr, argv: &[CString], envp: &[CString]) -> io::Error {
     let argv_ptrs = pointers(argv);
     let envp_ptrs = pointers(envp);
-    // SAFETY: `nr` is `execns` (or, in tests, a number no kernel assigns, which
-    // fails with ENOSYS without reading anything). `execns` reads:
-    // - `path`: a NUL-terminated string, borrowed for the whole call;
-    // - `argv_ptrs`/`envp_ptrs`: NULL-terminated arrays of pointers to
-    //   NUL-terminated strings owned by `argv`/`envp`, all alive until after the
-    //   call because those slices are borrowed and the Vecs are locals.
-    // It writes nothing into this process's memory: on success the whole
-    // address space is replaced and the call does not return; on failure it
-    // returns -1 with errno set and the process is unchanged. The fifth and
-    // sixth arguments are 0 so that on a kernel where 463 is `setxattrat`
-    // (Linux 6.13+) the call fails with EINVAL (usize 0) without effect.
-    let ret = unsafe {
-        libc::syscall(
+    // SAFETY:
+    // - The system call: `nr` is `execns` (or, in tests, a number no kernel
+    //   assigns, which fails with ENOSYS without reading anything). `execns`
+    //   reads `path`, a NUL-terminated string borrowed for the whole call, and
+    //   `argv_ptrs`/`envp_ptrs`, NULL-terminated arrays of pointers to
+    //   NUL-terminated strings owned by `argv`/`envp`, all alive until after
+    //   the call (the slices are borrowed, the Vecs are locals). It writes
+    //   nothing into this process's memory: on success the address space is
+    //   replaced and the call does not return; on failure it returns -1 with
+    //   errno set. The fifth and sixth arguments are 0 so that on a kernel
+    //   where 463 is `setxattrat` (Linux 6.13+) the call fails with EINVAL
+    //   (usize 0) without effect.
+    // - Like `std::process::Command::exec`, the new program starts with an
+    //   empty signal mask and SIGPIPE at its default action (Rust's runtime
+    //   ignores SIGPIPE, and ignored signals stay ignored across exec). The
+    //   sigset_t values are plain data initialised by sigemptyset /
+    //   pthread_sigmask before use; the old mask and SIGPIPE disposition are
+    //   restored when the call fails, so a failed call changes nothing.
+    let err = unsafe {
+        let mut empty: libc::sigset_t = std::mem::zeroed();
+        let mut old_mask: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut empty);
+        let masked = libc::pthread_sigmask(libc::SIG_SETMASK, &empty, &mut old_mask) == 0;
+        let old_pipe = libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        let ret = libc::syscall(
             nr.get(),
             c_long::from(flags),
             path.as_ptr(),
@@ -88,8 +100,16 @@ fn raw(nr: Nr, flags: c_int, path: &CStr, argv: &[CString], envp: &[CString]) ->
             envp_ptrs.as_ptr(),
             0 as c_long,
             0 as c_long,
-        )
+        );
+        let err = io::Error::last_os_error();
+        debug_assert_eq!(ret, -1, "execns returned without failing");
+        if old_pipe != libc::SIG_ERR {
+            libc::signal(libc::SIGPIPE, old_pipe);
+        }
+        if masked {
+            libc::pthread_sigmask(libc::SIG_SETMASK, &old_mask, ptr::null_mut());
+        }
+        err
     };
-    debug_assert_eq!(ret, -1, "execns returned without failing");
-    io::Error::last_os_error()
+    err
 }

@@ -13,7 +13,7 @@ EXECNS=${EXECNS:-/bin/execns}
 RUN_AS=${RUN_AS:-/bin/execns-run-as-uid}
 TEST_UID=${TEST_UID:-1000}
 T=${TMPDIR:-/tmp}/execns-cli.$$
-PLAN=33
+PLAN=34
 
 echo "TAP version 13"
 if [ ! -x "$EXECNS" ]; then
@@ -257,7 +257,26 @@ checkx "--no-stdio: the program starts with an empty fd table" \
 EXECNS_TEST_VAR=passed "$EXECNS" -u --stdout "$T/env" -- /bin/sh -c 'echo $EXECNS_TEST_VAR' 2>"$T/err"
 check "environment is passed to the program" [ "$(cat "$T/env")" = passed ]
 
-# 24-25: failures
+# 24: signals: SIGPIPE at its default action (Rust ignores it; ignored
+# signals survive exec) and no blocked signal, in both modes
+"$EXECNS" -u --stdout "$T/sig1" -- /bin/grep -E '^Sig(Ign|Blk)' /proc/self/status 2>"$T/err"
+"$EXECNS" --no-stdio -u -- /bin/sh -c \
+	"exec >'$T/sig2'; grep -E '^Sig(Ign|Blk)' /proc/\$\$/status" 2>>"$T/err"
+sigok=1
+for f in "$T/sig1" "$T/sig2"; do
+	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$f" 2>/dev/null)
+	blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "$f" 2>/dev/null)
+	diag "$(basename "$f"): SigIgn $ign SigBlk $blk"
+	# SIGPIPE is signal 13: bit 0x1000 of the mask's last hex digits
+	case "$ign" in
+	"" | *[13579bBdDfF][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]) sigok=0 ;;
+	esac
+	case "$blk" in *[1-9a-fA-F]*) sigok=0 ;; "") sigok=0 ;; esac
+done
+[ $sigok = 1 ] || show "$T/err"
+check "program starts with SIGPIPE not ignored and no signal blocked" [ $sigok = 1 ]
+
+# 25-26: failures
 "$EXECNS" -u -- "$T/nonexistent" 2>"$T/err"
 check "missing program: status 127 and message" \
 	is_status_msg $? 127 "$T/err" "execns: $T/nonexistent: No such file or directory"
