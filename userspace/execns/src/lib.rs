@@ -416,6 +416,12 @@ impl Execns {
     /// Call `execns()`. Returns only on failure, with the error (see the crate
     /// documentation for the "kernel lacks execns" error). Nothing about the
     /// calling process changes when it returns.
+    ///
+    /// As with [`std::os::unix::process::CommandExt::exec`], the new program
+    /// starts with an empty signal mask and `SIGPIPE` at its default action
+    /// (Rust programs ignore `SIGPIPE`); other ignored signals stay ignored, as
+    /// with `execve(2)`. Every file descriptor is closed by the kernel: the
+    /// program must open what it needs.
     pub fn exec(&mut self) -> io::Error {
         let path = match cstring("program path", &self.program) {
             Ok(p) => p,
