@@ -108,7 +108,8 @@ pub struct Cli {
     /// (implies --user)
     #[arg(short = 'r', long)]
     pub map_root_user: bool,
-    /// mount propagation set in a new mount namespace (with --mount)
+    /// mount propagation set in a new mount namespace (with --mount, not with
+    /// --user)
     #[arg(long, value_enum, value_name = "MODE", default_value = "private")]
     pub propagation: Propagation,
     /// give PROGRAM this file as standard input
