@@ -261,7 +261,7 @@ check "environment is passed to the program" [ "$(cat "$T/env")" = passed ]
 # signals survive exec) and no blocked signal, in both modes
 "$EXECNS" -u --stdout "$T/sig1" -- /bin/grep -E '^Sig(Ign|Blk)' /proc/self/status 2>"$T/err"
 "$EXECNS" --no-stdio -u -- /bin/sh -c \
-	"exec >'$T/sig2'; grep -E '^Sig(Ign|Blk)' /proc/\$\$/status" 2>>"$T/err"
+	"exec >'$T/sig2'; exec grep -E '^Sig(Ign|Blk)' /proc/self/status" 2>>"$T/err"
 sigok=1
 for f in "$T/sig1" "$T/sig2"; do
 	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$f" 2>/dev/null)
