@@ -150,6 +150,7 @@ enum prep {
 	PREP_ROOT,		/* stay root */
 	PREP_UNPRIV,		/* switch to TEST_UID */
 	PREP_NEST_USERNS,	/* nest user namespaces to the depth limit */
+	PREP_THREADS,		/* root, with 4 running threads */
 };
 
 struct fail_result {
@@ -222,6 +223,11 @@ static void expect_failure(struct __test_metadata *_metadata, struct scratch *s,
 				fr->step_errno = errno;
 				_exit(1);
 			}
+		}
+		if (prep == PREP_THREADS && start_threads(4)) {
+			fr->step = 4;
+			fr->step_errno = errno;
+			_exit(1);
 		}
 		fr->nfds = open_many_fds(s->rep);
 		if (snprintf(marker, sizeof(marker), "%s/marker.%d", s->rep,
@@ -486,6 +492,13 @@ FIXTURE_VARIANT_ADD(fail, unpriv_none) { .flags = 0, .prep = PREP_UNPRIV };
 FIXTURE_VARIANT_ADD(fail, unpriv_newuser) { .flags = CLONE_NEWUSER, .prep = PREP_UNPRIV };
 FIXTURE_VARIANT_ADD(fail, unpriv_newuser_all) {
 	.flags = EXECNS_VALID_FLAGS, .prep = PREP_UNPRIV
+};
+/* A failed call leaves the other threads running (Threads: is compared). */
+FIXTURE_VARIANT_ADD(fail, threads_newuser) {
+	.flags = CLONE_NEWUSER, .prep = PREP_THREADS
+};
+FIXTURE_VARIANT_ADD(fail, threads_all) {
+	.flags = EXECNS_VALID_FLAGS, .prep = PREP_THREADS
 };
 
 FIXTURE_SETUP(fail)
