@@ -13,7 +13,7 @@ EXECNS=${EXECNS:-/bin/execns}
 RUN_AS=${RUN_AS:-/bin/execns-run-as-uid}
 TEST_UID=${TEST_UID:-1000}
 T=${TMPDIR:-/tmp}/execns-cli.$$
-PLAN=34
+PLAN=35
 
 echo "TAP version 13"
 if [ ! -x "$EXECNS" ]; then
@@ -218,6 +218,11 @@ checkx "--stdin FILE is the program's input" '[ $st = 0 ] && cmp -s "$T/in" "$T/
 checkx "inherited stdout file: reopened at the same offset / with O_APPEND" \
 	'[ "$(cat "$T/o4")" = "$(printf "before\ninherited")" ] &&
 	 [ "$(cat "$T/o5")" = "$(printf "before\ninherited\nafter")" ]'
+
+# >log 2>&1: stdout and stderr are reopened as one shared open file.
+{ "$EXECNS" -u -- /bin/sh -c 'echo out; echo err >&2; echo out2'; } > "$T/o6" 2>&1
+checkx "inherited >log 2>&1: one shared file, nothing overwritten" \
+	'[ "$(cat "$T/o6")" = "$(printf "out\nerr\nout2")" ]'
 
 # 20: inherited pipe: /dev/null and a warning
 out=$("$EXECNS" -u -- /bin/echo through-a-pipe 2>"$T/err")

@@ -28,7 +28,9 @@ Standard streams:
         regular file (same access mode and O_APPEND, at the same offset), a
         named FIFO or a device. It is a new open file description: file
         status flags such as O_NONBLOCK are not kept, and a file offset is
-        no longer shared (use >> to share an output file).
+        no longer shared (use >> to share an output file). Streams reopened
+        from the same name in the same mode share one open file (a terminal
+        on 0-2, '>log 2>&1').
     otherwise (fd closed, a pipe, a socket, a deleted file, a file execns
         cannot open again): /dev/null, with a warning on stderr except for a
         closed fd (none with --quiet).
@@ -236,6 +238,19 @@ fn err_line(what: &str, msg: &str) {
     let _ = writeln!(io::stderr(), "execns: {what}: {msg}");
 }
 
+/// Streams that reopen the same path in the same way (a terminal on 0-2,
+/// `>log 2>&1`) share one open file in the program, as they did in the
+/// caller: separate opens of a regular file would overwrite each other.
+pub fn share_reopened(sources: &mut [Source]) {
+    for fd in 1..sources.len() {
+        if let Some(j) = (0..fd)
+            .find(|&j| matches!(&sources[j], Source::Open { .. }) && sources[j] == sources[fd])
+        {
+            sources[fd] = Source::Dup(j as u8);
+        }
+    }
+}
+
 /// The stage-2 sources for the three streams and the warnings to print.
 pub fn plan_streams(cli: &Cli) -> Result<(Vec<Source>, Vec<String>), u8> {
     let given = [&cli.stdin, &cli.stdout, &cli.stderr];
@@ -271,6 +286,7 @@ pub fn plan_streams(cli: &Cli) -> Result<(Vec<Source>, Vec<String>), u8> {
         };
         sources.push(src);
     }
+    share_reopened(&mut sources);
     Ok((sources, warnings))
 }
 
@@ -465,6 +481,38 @@ mod tests {
         let c = p(&["--stdout", "/nonexistent-dir/x", "true"]).unwrap();
         assert_eq!(plan_streams(&c).unwrap_err(), status::USAGE);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn identical_reopens_are_shared() {
+        let tty = Source::Open {
+            path: "/dev/pts/1".into(),
+            access: stdio::Access::ReadWrite,
+            append: false,
+            noctty: true,
+            pos: 0,
+        };
+        let mut s = vec![tty.clone(), tty.clone(), tty.clone()];
+        share_reopened(&mut s);
+        assert_eq!(s, vec![tty.clone(), Source::Dup(0), Source::Dup(0)]);
+        let log = Source::Open {
+            path: "/tmp/log".into(),
+            access: stdio::Access::Write,
+            append: false,
+            noctty: false,
+            pos: 5,
+        };
+        let mut s = vec![Source::Null, log.clone(), log.clone()];
+        share_reopened(&mut s);
+        assert_eq!(s, vec![Source::Null, log.clone(), Source::Dup(1)]);
+        // Different access modes or /dev/null are not merged.
+        let mut ro = tty.clone();
+        if let Source::Open { access, .. } = &mut ro {
+            *access = stdio::Access::Read;
+        }
+        let mut s = vec![ro.clone(), tty.clone(), Source::Null];
+        share_reopened(&mut s);
+        assert_eq!(s, vec![ro, tty, Source::Null]);
     }
 
     #[test]
