@@ -67,7 +67,16 @@ pub use sys::SYS_EXECNS;
 bitflags::bitflags! {
     /// The namespaces `execns()` can give the new program: its `unshare_flags`.
     ///
-    /// The values are exactly the kernel's `CLONE_*` constants.
+    /// The values are exactly the kernel's `CLONE_*` constants:
+    ///
+    /// ```
+    /// use execns::Namespaces;
+    /// let ns = Namespaces::UTS | Namespaces::MOUNT;
+    /// assert_eq!(ns.as_raw(), libc::CLONE_NEWUTS | libc::CLONE_NEWNS);
+    /// assert_eq!(ns.clone_names(), ["CLONE_NEWNS", "CLONE_NEWUTS"]);
+    /// // Other clone flags are not namespaces.
+    /// assert!(Namespaces::from_bits(libc::CLONE_FILES).is_none());
+    /// ```
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
     pub struct Namespaces: libc::c_int {
         /// `CLONE_NEWNS`: a new mount namespace (a copy of the caller's mounts).
@@ -168,6 +177,20 @@ impl KernelLacksExecns {
 }
 
 /// Uniform access to the errno of an error returned by this crate.
+///
+/// ```
+/// use execns::{ErrnoExt, Execns};
+/// // Runs the system call for real: a missing file gives ENOENT where the
+/// // kernel has execns, and the "kernel lacks execns" error elsewhere.
+/// let err = Execns::new("/nonexistent/program").exec();
+/// if execns::kernel_lacks_execns(&err) {
+///     assert_eq!(err.errno(), Some(libc::ENOSYS));
+///     assert!(err.to_string().starts_with("kernel lacks execns (CONFIG_EXECNS)"));
+/// } else {
+///     assert_eq!(err.errno(), Some(libc::ENOENT));
+///     assert_eq!(err.raw_os_error(), Some(libc::ENOENT));
+/// }
+/// ```
 pub trait ErrnoExt {
     /// The errno: `raw_os_error()`, or `ENOSYS` for the "kernel lacks execns" error.
     fn errno(&self) -> Option<i32>;
