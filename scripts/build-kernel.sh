@@ -24,7 +24,7 @@ else
 	[ -f "$BUILD/.tree-manifest" ] && [ -d "$S" ] || die "$S is not prepared: run 'make tree' first"
 fi
 mkdir -p "$O"
-KMAKE=(make -C "$S" O="$O" LLVM="$LLVM")
+KMAKE=(submake -C "$S" O="$O" LLVM="$LLVM")
 
 # ---- config -------------------------------------------------------------------
 config_inputs() {

@@ -16,7 +16,7 @@ GUEST=$BUILD/guest
 
 say "UAPI headers -> $HDR"
 mkdir -p "$O"
-make -C "$SRC" O="$O" LLVM="$LLVM" headers_install INSTALL_HDR_PATH="$HDR" > "$LOGS/headers.log" 2>&1 \
+submake -C "$SRC" O="$O" LLVM="$LLVM" headers_install INSTALL_HDR_PATH="$HDR" > "$LOGS/headers.log" 2>&1 \
 	|| { tail -20 "$LOGS/headers.log"; die "headers_install failed (log: $LOGS/headers.log)"; }
 
 [ "${2:-}" != headers-only ] || exit 0
@@ -26,7 +26,7 @@ mkdir -p "$GUEST/bin" "$GUEST/tests" "$GUEST/jobs"
 KST=$SRC/tools/testing/selftests/execns
 if [ -f "$KST/Makefile" ]; then
 	say "kselftests: $KST -> $GUEST/tests"
-	make -C "$KST" CC=gcc "LDFLAGS=-static" OUTPUT="$GUEST/tests" \
+	submake -C "$KST" CC=gcc "LDFLAGS=-static" OUTPUT="$GUEST/tests" \
 		KHDR_INCLUDES="-isystem $HDR/include" 2>&1 | tee "$LOGS/kselftests-build.log"
 	[ "${PIPESTATUS[0]}" = 0 ] || die "building the kselftests failed (log: $LOGS/kselftests-build.log)"
 	# lib.mk's own lists: TEST_GEN_PROGS/TEST_PROGS are tests; TEST_GEN_FILES and
@@ -39,7 +39,7 @@ execns-print-ksft-vars:
 	@echo "HELPERS $(notdir $(TEST_GEN_FILES) $(TEST_GEN_PROGS_EXTENDED))"
 	@echo "SCRIPTS $(TEST_PROGS)"
 MK
-	vars=$(make -s -C "$KST" -f Makefile -f "$BUILD/tools/ksft-vars.mk" execns-print-ksft-vars \
+	vars=$(submake -s -C "$KST" -f Makefile -f "$BUILD/tools/ksft-vars.mk" execns-print-ksft-vars \
 		CC=gcc OUTPUT="$GUEST/tests" KHDR_INCLUDES="-isystem $HDR/include")
 	for f in $(echo "$vars" | sed -n 's/^SCRIPTS //p'); do install -m 0755 "$KST/$f" "$GUEST/tests/"; done
 	tests=$(echo "$vars" | sed -n 's/^TESTS //p')
@@ -56,12 +56,12 @@ for d in userspace samples; do
 		say "$d: skipped (no $d/Makefile yet)"
 		continue
 	fi
-	if make -C "$REPO/$d" -n install-guest DESTDIR="$GUEST" KHDR="$HDR/include" 2>&1 | grep -q "No rule to make target 'install-guest'"; then
+	if submake -C "$REPO/$d" -n install-guest DESTDIR="$GUEST" KHDR="$HDR/include" 2>&1 | grep -q "No rule to make target 'install-guest'"; then
 		say "$d: skipped (no install-guest target yet)"
 		continue
 	fi
 	say "$d: make install-guest"
-	make -C "$REPO/$d" install-guest DESTDIR="$GUEST" KHDR="$HDR/include" 2>&1 | tee "$LOGS/$d-install-guest.log"
+	submake -C "$REPO/$d" install-guest DESTDIR="$GUEST" KHDR="$HDR/include" 2>&1 | tee "$LOGS/$d-install-guest.log"
 	[ "${PIPESTATUS[0]}" = 0 ] || die "make -C $d install-guest failed (log: $LOGS/$d-install-guest.log)"
 done
 say "payload: $(find "$GUEST/bin" -type f | wc -l) files in bin/, $(find "$GUEST/tests" -maxdepth 1 -type f -perm -u+x | wc -l) test programs"

@@ -8,10 +8,10 @@ rm -f "$LOGS/host-tests.log" "$LOGS/host-tests.rc"
 if [ ! -f "$REPO/userspace/Makefile" ]; then
 	say "host tests: skipped (no userspace/Makefile yet)"; exit 0
 fi
-if make -C "$REPO/userspace" -n test 2>&1 | grep -q "No rule to make target 'test'"; then
+if submake -C "$REPO/userspace" -n test 2>&1 | grep -q "No rule to make target 'test'"; then
 	say "host tests: skipped (userspace/Makefile has no test target yet)"; exit 0
 fi
 say "host tests: make -C userspace test (log: $LOGS/host-tests.log)"
-make -C "$REPO/userspace" test KHDR="$BUILD/headers/include" 2>&1 | tee "$LOGS/host-tests.log"
+submake -C "$REPO/userspace" test KHDR="$BUILD/headers/include" 2>&1 | tee "$LOGS/host-tests.log"
 echo "${PIPESTATUS[0]}" > "$LOGS/host-tests.rc"
 exit 0

@@ -11,6 +11,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # Never leak the outer make's variables (VARIANT=..., TIMEOUT=..., -j jobserver)
 # into the kernel's or anybody else's make.
 unset MAKEFLAGS MAKEOVERRIDES MFLAGS MAKELEVEL
+# make for other people's Makefiles: without our pipeline variables in the environment
+submake() {
+	env -u BUILD -u JOBS -u TIMEOUT -u KERNEL_SRC -u VARIANT -u LLVM -u BOOT_TIMEOUT \
+		-u BENCH -u KVM -u APPEND -u ALLOW_MISSING -u FEATURE_SYMS -u RUN_VARIANT \
+		-u CHECK_VARIANT make "$@"
+}
 
 PRISTINE_TARBALL=${PRISTINE_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 SRC=$BUILD/src                 # prepared (patched) tree
