@@ -64,4 +64,5 @@ for d in userspace samples; do
 	submake -C "$REPO/$d" install-guest DESTDIR="$GUEST" KHDR="$HDR/include" 2>&1 | tee "$LOGS/$d-install-guest.log"
 	[ "${PIPESTATUS[0]}" = 0 ] || die "make -C $d install-guest failed (log: $LOGS/$d-install-guest.log)"
 done
-say "payload: $(find "$GUEST/bin" -type f | wc -l) files in bin/, $(find "$GUEST/tests" -maxdepth 1 -type f -perm -u+x | wc -l) test programs"
+ntests=$(find "$GUEST/tests" -maxdepth 1 -type f -perm -u+x -printf '%f\n' | grep -vxF -f <(cat "$GUEST/tests/.not-tests" 2>/dev/null; echo /) | wc -l)
+say "payload: $(find "$GUEST/bin" -type f | wc -l) files in bin/, $ntests test programs in tests/"
