@@ -1,5 +1,6 @@
 #!/bin/bash
 # make kernel VARIANT=base|debug|stock
+# usage: build-kernel.sh <variant> [--config-only | kernel make targets...]
 #   base : configs/base.config on tinyconfig, from build/src (make run, benchmarks)
 #   debug: base + configs/debug.config, from build/src (make check)
 #   stock: configs/base.config built from the PRISTINE tree (benchmark baseline);
@@ -76,6 +77,7 @@ if [ -n "$bad" ]; then
 	die "Kconfig dropped/changed $(echo "$bad" | wc -l) requested option(s) for the $VARIANT kernel (above). Fix configs/*.config (missing dependency?) or the Kconfig in patches/. Full .config: $O/.config"
 fi
 echo "$hash" > "$O/.execns-config-hash"
+if [ "${2:-}" = --config-only ]; then say "$VARIANT config OK: $O/.config"; exit 0; fi
 
 # ---- build ----------------------------------------------------------------------
 say "Building $VARIANT kernel: make -C $S O=$O LLVM=$LLVM -j$JOBS (log: $LOGS/build-$VARIANT.log)"

@@ -99,6 +99,14 @@ if [ -f "$REPO/patches/series" ]; then
 		series+=("$line")
 	done < "$REPO/patches/series"
 fi
+# EXTRA_PATCHES="/abs/a.patch ...": applied after the series, for local experiments
+# (a debug printk, a deliberate WARN_ON); the next run without it restores the files.
+for x in ${EXTRA_PATCHES:-}; do
+	[ -f "$x" ] || die "EXTRA_PATCHES: $x not found"
+	x=$(cd "$(dirname "$x")" && pwd)/$(basename "$x")
+	series+=("$x")
+done
+ppath() { case $1 in /*) echo "$1" ;; *) echo "$REPO/patches/$1" ;; esac; }
 for pn in "${series[@]}"; do
 	while IFS= read -r f; do
 		[ -n "$f" ] || continue
@@ -107,12 +115,12 @@ for pn in "${series[@]}"; do
 			mkdir -p "$STAGE/$(dirname "$f")"
 			cp -p "$P/$f" "$STAGE/$f"
 		fi
-	done < <(patch_files "$REPO/patches/$pn")
+	done < <(patch_files "$(ppath "$pn")")
 done
 for pn in "${series[@]}"; do
-	if ! out=$(patch -d "$STAGE" -p1 --no-backup-if-mismatch -f -s -r - < "$REPO/patches/$pn" 2>&1); then
+	if ! out=$(patch -d "$STAGE" -p1 --no-backup-if-mismatch -f -s -r - < "$(ppath "$pn")" 2>&1); then
 		echo "$out" >&2
-		die "patch patches/$pn does not apply (series position $(( $(printf '%s\n' "${series[@]}" | grep -nxF "$pn" | head -1 | cut -d: -f1) )) of ${#series[@]}). build/src was left unchanged."
+		die "patch $([ "${pn#/}" = "$pn" ] && echo "patches/$pn" || echo "$pn") does not apply (series position $(( $(printf '%s\n' "${series[@]}" | grep -nxF "$pn" | head -1 | cut -d: -f1) )) of ${#series[@]}). build/src was left unchanged."
 	fi
 	[ -z "$out" ] || echo "$out" >&2
 done
