@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Per-user-namespace tables of per-user accounting records.
+//!
+//! A [`UserStruct`] (`struct user_struct`) holds what the kernel accounts per user: epoll watches,
+//! pipe buffer pages, locked memory, unix sockets in flight... Without `CONFIG_EXECNS` there is
+//! one global hash of them in `kernel/user.c`, so every container running as the same kuid shares
+//! those limits. Here each user namespace points to a [`UidTable`]; a namespace shares the table
+//! of its parent unless it was given a fresh one (by a privileged `execns(CLONE_NEWUSER)`).
+//!
+//! # Locking
+//!
+//! Each table has one [`SpinLockIrqSave`] protecting its buckets, record count and the hash links
+//! of its records. `free_uid()` is called with interrupts disabled and from RCU callbacks (softirq
+//! context), so the lock must be interrupt-safe. Nothing is allocated or freed with a table lock
+//! held, except that the last reference to a table may be dropped right after the lock is
+//! released, which only calls `kfree()` (safe in any context but NMI). Table locks never nest.
+//!
+//! The reference count of a record follows the C rules: it is taken by `get_uid()` without the
+//! lock and dropped by `free_uid()`, which only takes the lock when it may be the last reference
+//! (`refcount_dec_not_one()`, then `refcount_dec_and_test()` under the lock). A record in a
+//! table therefore always has a nonzero count when the lock is held, so a lookup can take a new
+//! reference with `refcount_inc()`.
+//!
+//! C header: [`include/linux/sched/user.h`](srctree/include/linux/sched/user.h) and
+//! [`include/linux/uid_table.h`](srctree/include/linux/uid_table.h).
+//!
+//! Design: [`Documentation/core-api/uid-table.rst`](srctree/Documentation/core-api/uid-table.rst).
+
+use crate::{
+    alloc::{AllocError, Flags, KVec},
+    bindings,
+    cred::Kuid,
+    new_spinlock_irqsave,
+    prelude::*,
+    sync::{Arc, ArcBorrow, SpinLockIrqSave},
+    types::{ARef, AlwaysRefCounted, Opaque},
+    user_namespace::UserNamespace,
+};
+use core::{
+    ptr::{self, NonNull},
+    sync::atomic::{AtomicU64, Ordering},
+};
+
+// The fields written here must be where C has them (see `rust/bindings/bindings_helper.h`).
+const _: () = {
+    use core::mem::offset_of;
+    assert!(
+        offset_of!(bindings::user_namespace, uid_table)
+            == bindings::USER_NAMESPACE_UID_TABLE_OFFSET
+    );
+    assert!(offset_of!(bindings::user_struct, uid_table) == bindings::USER_STRUCT_UID_TABLE_OFFSET);
+};
+
+/// Wraps the kernel's `struct user_struct`: the accounting record of one user.
+///
+/// # Invariants
+///
+/// Instances of this type are always ref-counted: a call to `get_uid` ensures that the allocation
+/// remains valid at least until the matching call to `free_uid`.
+#[repr(transparent)]
+pub struct UserStruct(Opaque<bindings::user_struct>);
+
+// SAFETY: A `UserStruct` is only reached through shared references or `ARef`s; its counters are
+// atomics updated by C code and its reference can be dropped from any context.
+unsafe impl Send for UserStruct {}
+
+// SAFETY: See `Send`; `uid` never changes and the hash links are only touched under the lock of
+// the table that holds the record.
+unsafe impl Sync for UserStruct {}
+
+impl UserStruct {
+    /// Creates a reference to a [`UserStruct`] from a valid pointer.
+    ///
+    /// # Safety
+    ///
+    /// The caller must ensure that `ptr` is valid and remains valid for the lifetime of the
+    /// returned reference.
+    #[inline]
+    pub unsafe fn from_ptr<'a>(ptr: *const bindings::user_struct) -> &'a Self {
+        // SAFETY: The safety requirements guarantee the validity of the dereference, while the
+        // `UserStruct` type being transparent makes the cast ok.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// Returns a raw pointer to the inner C struct.
+    #[inline]
+    pub fn as_ptr(&self) -> *mut bindings::user_struct {
+        self.0.get()
+    }
+
+    /// Returns the user this record accounts for.
+    #[inline]
+    pub fn uid(&self) -> Kuid {
+        // SAFETY: `self.0` is valid by the type invariant and `uid` never changes.
+        Kuid::from_kuid(unsafe { (*self.0.get()).uid })
+    }
+}
+
+// SAFETY: The type invariants guarantee that `UserStruct` is always ref-counted.
+unsafe impl AlwaysRefCounted for UserStruct {
+    #[inline]
+    fn inc_ref(&self) {
+        // SAFETY: The existence of a shared reference means that the refcount is nonzero.
+        unsafe { bindings::refcount_inc(ptr::addr_of_mut!((*self.0.get()).__count)) };
+    }
+
+    #[inline]
+    unsafe fn dec_ref(obj: NonNull<Self>) {
+        // SAFETY: The safety requirements guarantee that the refcount is nonzero.
+        unsafe { bindings::free_uid(obj.cast().as_ptr()) };
+    }
+}
+
+/// Initial size of a table: 16 buckets.
+const MIN_BITS: u32 = 4;
+/// Largest table: 131,072 buckets (a 1 MiB kmalloc), two per user up to 65,536 live users.
+const MAX_BITS: u32 = 17;
+/// `GOLDEN_RATIO_32` of `include/linux/hash.h`.
+const GOLDEN_RATIO_32: u32 = 0x61C8_8647;
+
+/// `hash_32()`: multiplicative hash of a kuid into `bits` bits.
+#[inline]
+fn hash_32(val: u32, bits: u32) -> usize {
+    (val.wrapping_mul(GOLDEN_RATIO_32) >> (32 - bits)) as usize
+}
+
+/// The buckets of a table and its record count, protected by the table lock.
+///
+/// # Invariants
+///
+/// `heads.len() == 1 << bits`. Every record reachable from `heads` is a live `user_struct` whose
+/// `uid_table` points to the table owning these buckets and which holds a reference to it; there
+/// are `records` of them, each linked through `uidhash_node` into bucket `hash_32(uid, bits)`.
+/// `heads` is never resized in place, so `pprev` pointers into it stay valid.
+struct Buckets {
+    heads: KVec<bindings::hlist_head>,
+    bits: u32,
+    records: usize,
+}
+
+// SAFETY: The raw pointers in `Buckets` are only followed with the table lock held, from
+// whichever thread holds it.
+unsafe impl Send for Buckets {}
+
+impl Buckets {
+    /// Allocates `1 << bits` empty buckets.
+    fn alloc_heads(bits: u32, flags: Flags) -> Result<KVec<bindings::hlist_head>, AllocError> {
+        let n = 1usize << bits;
+        let mut heads = KVec::with_capacity(n, flags)?;
+        for _ in 0..n {
+            // Cannot allocate: the capacity is already there.
+            heads.push(
+                bindings::hlist_head {
+                    first: ptr::null_mut(),
+                },
+                flags,
+            )?;
+        }
+        Ok(heads)
+    }
+
+    #[inline]
+    fn bucket(&mut self, uid: Kuid) -> *mut bindings::hlist_head {
+        let i = hash_32(uid.into_raw(), self.bits);
+        // By the type invariant, `i < heads.len()`.
+        &mut self.heads[i]
+    }
+
+    /// Returns the record of `uid`, without taking a reference.
+    fn find(&mut self, uid: Kuid) -> Option<NonNull<bindings::user_struct>> {
+        let head = self.bucket(uid);
+        // SAFETY: `head` is a valid bucket and, by the type invariant, every node reachable from
+        // it is the `uidhash_node` of a live record; the lock held through `&mut self` keeps them
+        // linked.
+        unsafe {
+            let mut node = (*head).first;
+            while !node.is_null() {
+                let up: *mut bindings::user_struct =
+                    crate::container_of!(node, bindings::user_struct, uidhash_node).cast_mut();
+                if (*up).uid.val == uid.into_raw() {
+                    return NonNull::new(up);
+                }
+                node = (*node).next;
+            }
+        }
+        None
+    }
+
+    /// `hlist_add_head()` of `node` into `head`.
+    ///
+    /// # Safety
+    ///
+    /// `node` must be unhashed and valid, `head` must be a bucket of `self`.
+    unsafe fn link(node: *mut bindings::hlist_node, head: *mut bindings::hlist_head) {
+        // SAFETY: Both pointers are valid per the safety requirements.
+        unsafe {
+            let first = (*head).first;
+            (*node).next = first;
+            if !first.is_null() {
+                (*first).pprev = ptr::addr_of_mut!((*node).next);
+            }
+            (*head).first = node;
+            (*node).pprev = ptr::addr_of_mut!((*head).first);
+        }
+    }
+
+    /// Links the record `up` into its bucket.
+    ///
+    /// # Safety
+    ///
+    /// `up` must be a valid record, in no table, whose `uid_table` reference is to the table
+    /// owning `self`.
+    unsafe fn insert(&mut self, up: *mut bindings::user_struct) {
+        // SAFETY: `up` is valid per the safety requirements.
+        let uid = Kuid::from_kuid(unsafe { (*up).uid });
+        let head = self.bucket(uid);
+        // SAFETY: `up` is unhashed per the safety requirements; `head` is a bucket of `self`.
+        unsafe { Self::link(ptr::addr_of_mut!((*up).uidhash_node), head) };
+        self.records += 1;
+    }
+
+    /// Unlinks the record `up` (`hlist_del_init()`).
+    ///
+    /// # Safety
+    ///
+    /// `up` must be a record linked into `self`.
+    unsafe fn remove(&mut self, up: *mut bindings::user_struct) {
+        // SAFETY: `up` is linked into `self` per the safety requirements, so `pprev` points to the
+        // previous link and `next` is null or the next node of the same bucket.
+        unsafe {
+            let node = ptr::addr_of_mut!((*up).uidhash_node);
+            let next = (*node).next;
+            let pprev = (*node).pprev;
+            *pprev = next;
+            if !next.is_null() {
+                (*next).pprev = pprev;
+            }
+            (*node).next = ptr::null_mut();
+            (*node).pprev = ptr::null_mut();
+        }
+        self.records -= 1;
+    }
+
+    /// Moves every record into `new`, which has `1 << bits` empty buckets, and returns the old
+    /// buckets.
+    fn rehash(
+        &mut self,
+        mut new: KVec<bindings::hlist_head>,
+        bits: u32,
+    ) -> KVec<bindings::hlist_head> {
+        for i in 0..self.heads.len() {
+            let mut node = self.heads[i].first;
+            while !node.is_null() {
+                // SAFETY: By the type invariant `node` is the link of a live record of this table;
+                // the new bucket index is in bounds since `new.len() == 1 << bits`.
+                unsafe {
+                    let next = (*node).next;
+                    let up = crate::container_of!(node, bindings::user_struct, uidhash_node);
+                    let j = hash_32((*up).uid.val, bits);
+                    Self::link(node, &mut new[j]);
+                    node = next;
+                }
+            }
+        }
+        self.bits = bits;
+        core::mem::replace(&mut self.heads, new)
+    }
+}
+
+/// Source of table ids, shown in `/proc/<pid>/uid_table`. The root table is 1.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A hash table from kuid to [`UserStruct`].
+///
+/// Records are found with [`UidTable::find`], found or created with [`UidTable::alloc`], and
+/// removed when their last reference is dropped (`free_uid()`, [`UidTable::put`]). The table
+/// doubles its buckets when it holds more records than buckets, up to 131,072 buckets, so lookups
+/// stay O(1) for up to 65,536 live users per table and a small table stays small. It never
+/// shrinks: a bucket costs 8 bytes.
+///
+/// Each record holds a reference to its table, and so does each user namespace using it, so a
+/// table lives as long as any of them.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::cred::Kuid;
+/// use kernel::uid_table::UidTable;
+///
+/// let t = UidTable::new()?;
+/// assert_eq!(t.records(), 0);
+/// assert!(t.find(Kuid::from_raw(1000)).is_none());
+///
+/// let a = UidTable::alloc(t.as_arc_borrow(), Kuid::from_raw(1000))?;
+/// let b = UidTable::alloc(t.as_arc_borrow(), Kuid::from_raw(1000))?;
+/// assert!(core::ptr::eq(&*a, &*b));
+/// assert!(a.uid() == Kuid::from_raw(1000));
+/// assert_eq!(t.records(), 1);
+///
+/// let c = t.find(Kuid::from_raw(1000)).unwrap();
+/// assert!(core::ptr::eq(&*a, &*c));
+/// drop((a, b));
+/// assert_eq!(t.records(), 1);
+/// drop(c);
+/// // The last reference is gone: so is the record.
+/// assert_eq!(t.records(), 0);
+/// assert!(t.find(Kuid::from_raw(1000)).is_none());
+/// # Ok::<(), Error>(())
+/// ```
+///
+/// The same uid in two tables has two records:
+///
+/// ```
+/// use kernel::cred::Kuid;
+/// use kernel::uid_table::UidTable;
+///
+/// let t1 = UidTable::new()?;
+/// let t2 = UidTable::new()?;
+/// assert!(t1.id() != t2.id());
+/// let a = UidTable::alloc(t1.as_arc_borrow(), Kuid::from_raw(1000))?;
+/// let b = UidTable::alloc(t2.as_arc_borrow(), Kuid::from_raw(1000))?;
+/// assert!(!core::ptr::eq(&*a, &*b));
+/// assert_eq!((t1.records(), t2.records()), (1, 1));
+/// // A record keeps its table alive.
+/// drop(t1);
+/// drop(a);
+/// assert_eq!(t2.records(), 1);
+/// # Ok::<(), Error>(())
+/// ```
+///
+/// Growth with many users, and release of all of them:
+///
+/// ```
+/// use kernel::cred::Kuid;
+/// use kernel::uid_table::UidTable;
+///
+/// let t = UidTable::new()?;
+/// assert_eq!(t.buckets(), 16);
+/// let mut users = KVec::new();
+/// for uid in 0..3000u32 {
+///     users.push(UidTable::alloc(t.as_arc_borrow(), Kuid::from_raw(100_000 + uid * 7))?, GFP_KERNEL)?;
+/// }
+/// assert_eq!(t.records(), 3000);
+/// assert!(t.buckets() >= 3000 && t.buckets() <= 4096);
+/// for uid in 0..3000u32 {
+///     let u = t.find(Kuid::from_raw(100_000 + uid * 7)).unwrap();
+///     assert!(core::ptr::eq(&*u, &*users[uid as usize]));
+/// }
+/// assert!(t.find(Kuid::from_raw(100_001)).is_none());
+/// drop(users);
+/// assert_eq!(t.records(), 0);
+/// # Ok::<(), Error>(())
+/// ```
+#[pin_data]
+pub struct UidTable {
+    #[pin]
+    inner: SpinLockIrqSave<Buckets>,
+    id: u64,
+}
+
+impl UidTable {
+    /// Creates an empty table.
+    pub fn new() -> Result<Arc<Self>> {
+        let buckets = Buckets {
+            heads: Buckets::alloc_heads(MIN_BITS, GFP_KERNEL)?,
+            bits: MIN_BITS,
+            records: 0,
+        };
+        Arc::pin_init(
+            pin_init!(Self {
+                inner <- new_spinlock_irqsave!(buckets, "UidTable::inner"),
+                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// Returns the id of this table (1 for the root table).
+    #[inline]
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Returns how many records the table holds.
+    pub fn records(&self) -> usize {
+        self.inner.lock().records
+    }
+
+    /// Returns how many buckets the table has.
+    pub fn buckets(&self) -> usize {
+        self.inner.lock().heads.len()
+    }
+
+    /// Returns the record of `uid` with a new reference, if there is one (`find_user()`).
+    ///
+    /// Any context but NMI.
+    pub fn find(&self, uid: Kuid) -> Option<ARef<UserStruct>> {
+        let mut inner = self.inner.lock();
+        let up = inner.find(uid)?;
+        // SAFETY: `up` is in the table and the lock is held, so its count is nonzero (see the
+        // module documentation); the new reference is owned by the returned `ARef`.
+        unsafe {
+            bindings::refcount_inc(ptr::addr_of_mut!((*up.as_ptr()).__count));
+            Some(ARef::from_raw(up.cast()))
+        }
+    }
+
+    /// Returns the record of `uid`, creating it if needed (`alloc_uid()`).
+    ///
+    /// Process context: may sleep.
+    pub fn alloc(this: ArcBorrow<'_, Self>, uid: Kuid) -> Result<ARef<UserStruct>> {
+        if let Some(up) = this.find(uid) {
+            return Ok(up);
+        }
+
+        // SAFETY: Plain allocation, process context.
+        let new = NonNull::new(unsafe { bindings::user_struct_alloc(uid.as_kuid()) })
+            .ok_or(ENOMEM)?;
+        let table: Arc<Self> = this.into();
+
+        let mut inner = this.inner.lock();
+        if let Some(up) = inner.find(uid) {
+            // Lost a race with another `alloc()` of the same uid.
+            // SAFETY: As in `find`: `up` is in the table and the lock is held.
+            unsafe { bindings::refcount_inc(ptr::addr_of_mut!((*up.as_ptr()).__count)) };
+            drop(inner);
+            drop(table);
+            // SAFETY: `new` was never in a table nor shared.
+            unsafe { bindings::user_struct_free(new.as_ptr()) };
+            // SAFETY: We took the reference above.
+            return Ok(unsafe { ARef::from_raw(up.cast()) });
+        }
+        // SAFETY: `new` is valid and in no table; it takes over the table reference `table`.
+        unsafe {
+            (*new.as_ptr()).uid_table = table.into_raw().cast_mut().cast();
+            inner.insert(new.as_ptr());
+        }
+        drop(inner);
+
+        this.maybe_grow();
+        // SAFETY: `new` came with one reference from `user_struct_alloc()`, owned by the `ARef`.
+        Ok(unsafe { ARef::from_raw(new.cast()) })
+    }
+
+    /// Inserts a record that was allocated outside of [`UidTable::alloc`]: `root_user`.
+    ///
+    /// # Safety
+    ///
+    /// `up` must be a valid record with a nonzero reference count, in no table, that lives until
+    /// it is removed by [`UidTable::put`] (a static record never is).
+    pub unsafe fn insert(this: ArcBorrow<'_, Self>, up: *mut bindings::user_struct) {
+        let table: Arc<Self> = this.into();
+        let mut inner = this.inner.lock();
+        // SAFETY: Per the safety requirements; `up` takes over the table reference.
+        unsafe {
+            (*up).uid_table = table.into_raw().cast_mut().cast();
+            inner.insert(up);
+        }
+    }
+
+    /// Drops a reference to the record `up`, and removes and frees it if it was the last one
+    /// (`free_uid()`).
+    ///
+    /// Any context but NMI: with interrupts disabled, in softirq (RCU callbacks) or process
+    /// context.
+    ///
+    /// # Safety
+    ///
+    /// `up` must be a valid record and the caller must own the reference it drops.
+    pub unsafe fn put(up: *mut bindings::user_struct) {
+        // SAFETY: `up` is valid per the safety requirements.
+        let count = unsafe { ptr::addr_of_mut!((*up).__count) };
+        // SAFETY: `count` is valid; not the last reference: nothing else to do.
+        if unsafe { bindings::refcount_dec_not_one(count) } {
+            return;
+        }
+
+        // SAFETY: A record allocated by `alloc` or added by `insert` holds a reference to its
+        // table in `uid_table`; records in no table have a null pointer there.
+        let table = unsafe { (*up).uid_table }.cast::<Self>().cast_const();
+        if table.is_null() {
+            // SAFETY: `count` is valid; a record in no table is not shared through a table.
+            if unsafe { bindings::refcount_dec_and_test(count) } {
+                // SAFETY: That was the last reference.
+                unsafe { bindings::user_struct_free(up) };
+            }
+            return;
+        }
+        // SAFETY: The record holds a reference to its table, so it is alive.
+        let t = unsafe { &*table };
+        let mut inner = t.inner.lock();
+        // SAFETY: `count` is valid. Under the lock, a lookup cannot take a new reference between
+        // the decrement to zero and the removal.
+        if !unsafe { bindings::refcount_dec_and_test(count) } {
+            return;
+        }
+        // SAFETY: The record is in `t` (it has a table) and the lock is held.
+        unsafe { inner.remove(up) };
+        drop(inner);
+        // SAFETY: The last reference is gone and the record is unreachable.
+        unsafe { bindings::user_struct_free(up) };
+        // SAFETY: Drops the table reference the record held; `kfree()` only if it was the last.
+        drop(unsafe { Arc::from_raw(table) });
+    }
+
+    /// Doubles the buckets while there are more records than buckets.
+    ///
+    /// Process context. The new buckets are allocated without the lock; a failed allocation only
+    /// leaves the table with longer chains.
+    fn maybe_grow(&self) {
+        loop {
+            let bits = {
+                let inner = self.inner.lock();
+                if inner.records <= inner.heads.len() || inner.bits >= MAX_BITS {
+                    return;
+                }
+                inner.bits + 1
+            };
+            let Ok(new) = Buckets::alloc_heads(bits, GFP_KERNEL | __GFP_NOWARN) else {
+                return;
+            };
+            let mut inner = self.inner.lock();
+            if inner.bits + 1 != bits {
+                // Somebody else grew the table meanwhile: look again.
+                drop(inner);
+                drop(new);
+                continue;
+            }
+            let old = inner.rehash(new, bits);
+            drop(inner);
+            drop(old);
+        }
+    }
+
+    /// Returns the table of `ns`, if it has one yet (`init_user_ns` has one from
+    /// `subsys_initcall` on).
+    #[inline]
+    pub fn of_ns(ns: &UserNamespace) -> Option<ArcBorrow<'_, Self>> {
+        // SAFETY: `ns` is valid; its `uid_table` is set before the namespace is published and
+        // only changes when it is released.
+        let table = unsafe { (*ns.as_ptr()).uid_table }.cast::<Self>();
+        if table.is_null() {
+            None
+        } else {
+            // SAFETY: The namespace holds a reference to its table for as long as it lives.
+            Some(unsafe { ArcBorrow::from_raw(table) })
+        }
+    }
+
+    /// Returns the user namespace a table was made for: the highest ancestor of `ns` (or `ns`)
+    /// using the same table as `ns`.
+    pub fn owner_ns(ns: &UserNamespace) -> &UserNamespace {
+        // SAFETY: `ns` and its ancestors are valid; only the pointer values are compared.
+        let table_of = |ns: &UserNamespace| unsafe { (*ns.as_ptr()).uid_table };
+        let mut owner = ns;
+        while let Some(parent) = owner.parent() {
+            if table_of(parent) != table_of(ns) {
+                break;
+            }
+            owner = parent;
+        }
+        owner
+    }
+
+    /// Sets the table of `ns`, dropping the one it had.
+    ///
+    /// # Safety
+    ///
+    /// `ns` must not be reachable by any other task yet, or be being freed, and it must not have
+    /// records in its old table that assume otherwise (a fresh namespace has none).
+    pub unsafe fn set_ns_table(ns: &UserNamespace, table: Option<Arc<Self>>) {
+        let new = table.map_or(ptr::null(), |t| t.into_raw());
+        // SAFETY: Per the safety requirements nothing else reads or writes `uid_table` now.
+        let old = unsafe {
+            core::mem::replace(&mut (*ns.as_ptr()).uid_table, new.cast_mut().cast())
+        }
+        .cast::<Self>();
+        if !old.is_null() {
+            // SAFETY: The namespace held this reference.
+            drop(unsafe { Arc::from_raw(old) });
+        }
+    }
+}
