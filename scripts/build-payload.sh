@@ -51,7 +51,7 @@ else
 	say "kselftests: skipped (no tools/testing/selftests/execns/Makefile in the repo yet)"
 fi
 
-for d in userspace samples; do
+for d in userspace samples bench; do
 	if [ ! -f "$REPO/$d/Makefile" ]; then
 		say "$d: skipped (no $d/Makefile yet)"
 		continue

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * execns-bench: the figures of issue 6, timed inside the guest.
+ *
+ * Run under QEMU "-icount shift=0,sleep=off" (BENCH=1 in the pipeline): the guest
+ * clock then advances one nanosecond per guest instruction, so every CLOCK_MONOTONIC
+ * difference below is an instruction count ("instr"), reproducible from boot to
+ * boot. Under a normal clock the same figures come out in ns.
+ *
+ *   getppid           calibration: one trivial system call
+ *   fork_exit         fork() + _exit(0) in the child + waitpid()
+ *   exec.execve       fork + execve(target) + wait
+ *   exec.execns0      fork + execns(0, target) + wait
+ *   nsexec.<f>.execns fork + execns(f, target) + wait
+ *   nsexec.<f>.unshare fork + unshare(f) + close_range(0, ~0U, 0) + execve(target) + wait
+ *                     for f = none, uts_ipc, all8 (the eight namespaces)
+ *   setuid.<N>        setresuid(u, u, 0) + setresuid(0, 0, 0) with N live users
+ *                     (each holds a user_struct through a pipe it created)
+ *
+ * Every figure is measured REPS times (default 5); each repetition prints
+ *   BENCH name=<figure> rep=<r> value=<instr per iteration> unit=instr/iter iters=<n>
+ * The execns figures print "BENCH-SKIP name=... reason=ENOSYS" on a kernel without
+ * execns() (stock); everything else runs there too. Must run as root.
+ *
+ * usage: execns-bench [--reps N] [--scale X] [--target PATH] [--only SUBSTR]
+ *   --scale multiplies every iteration count (default 1.0).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef __NR_execns
+#define __NR_execns 463
+#endif
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#define ALL8 (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
+	      CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWTIME)
+
+static int reps = 5;
+static double scale = 1.0;
+static const char *target = "/bin/execns-bench-target";
+static const char *only;
+static int have_execns;
+static int failures;
+
+static uint64_t now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static long iters(long n)
+{
+	long v = (long)(n * scale);
+
+	return v < 1 ? 1 : v;
+}
+
+static int wanted(const char *name)
+{
+	return !only || strstr(name, only);
+}
+
+static void report(const char *name, int rep, uint64_t dt, long n)
+{
+	printf("BENCH name=%s rep=%d value=%.1f unit=instr/iter iters=%ld\n",
+	       name, rep, (double)dt / n, n);
+	fflush(stdout);
+}
+
+static long sys_execns(int flags, const char *path, char *const argv[], char *const envp[])
+{
+	return syscall(__NR_execns, flags, path, argv, envp, 0, 0);
+}
+
+/* ---- fork + exec + wait cycles ------------------------------------------------ */
+
+enum how { HOW_EXIT, HOW_EXECVE, HOW_EXECNS, HOW_UNSHARE };
+
+static char *targv[] = { "execns-bench-target", NULL };
+static char *tenvp[] = { NULL };
+
+/* One cycle; returns 0 if the child exited 0. */
+static int cycle(enum how how, int flags)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (pid == 0) {
+		switch (how) {
+		case HOW_EXIT:
+			_exit(0);
+		case HOW_EXECVE:
+			execve(target, targv, tenvp);
+			break;
+		case HOW_EXECNS:
+			sys_execns(flags, target, targv, tenvp);
+			break;
+		case HOW_UNSHARE:
+			if (unshare(flags))
+				_exit(120);
+			if (syscall(SYS_close_range, 0, ~0U, 0))
+				_exit(121);
+			execve(target, targv, tenvp);
+			break;
+		}
+		_exit(122);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : status;
+}
+
+static void bench_cycle(const char *name, enum how how, int flags, long n0, int rep)
+{
+	long n = iters(n0);
+	uint64_t t0, t1;
+	int bad = 0;
+
+	/* warm-up (page cache, slab caches), not timed */
+	bad = cycle(how, flags);
+	if (bad) {
+		printf("BENCH-ERROR name=%s child status 0x%x\n", name, bad);
+		failures++;
+		return;
+	}
+	t0 = now();
+	for (long i = 0; i < n; i++)
+		bad |= cycle(how, flags);
+	t1 = now();
+	if (bad) {
+		printf("BENCH-ERROR name=%s a child failed (status 0x%x)\n", name, bad);
+		failures++;
+		return;
+	}
+	report(name, rep, t1 - t0, n);
+}
+
+/* ---- getppid ------------------------------------------------------------------ */
+
+static void bench_getppid(int rep)
+{
+	long n = iters(100000);
+	uint64_t t0 = now();
+
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	report("getppid", rep, now() - t0, n);
+}
+
+/* ---- setuid churn ------------------------------------------------------------- */
+
+#define UID_BASE 100000u
+static unsigned int nlive;
+
+static void raise_nofile(long need)
+{
+	struct rlimit rl;
+	long nr_open = 0;
+	FILE *f = fopen("/proc/sys/fs/nr_open", "r");
+
+	if (f) {
+		if (fscanf(f, "%ld", &nr_open) != 1)
+			nr_open = 0;
+		fclose(f);
+	}
+	if (nr_open < need) {
+		f = fopen("/proc/sys/fs/nr_open", "w");
+		if (f) {
+			fprintf(f, "%ld\n", need);
+			fclose(f);
+		}
+	}
+	rl.rlim_cur = rl.rlim_max = need;
+	if (setrlimit(RLIMIT_NOFILE, &rl)) {
+		perror("setrlimit(RLIMIT_NOFILE)");
+		exit(1);
+	}
+}
+
+/* Grow the set of live users to n: uid UID_BASE + i creates a pipe and keeps its read end. */
+static int grow_users(unsigned int n)
+{
+	int p[2];
+
+	for (; nlive < n; nlive++) {
+		uid_t u = UID_BASE + nlive;
+
+		if (setresuid(u, u, 0)) {
+			perror("setresuid(u, u, 0)");
+			return -1;
+		}
+		if (pipe(p)) {
+			perror("pipe");
+			setresuid(0, 0, 0);
+			return -1;
+		}
+		close(p[1]);
+		if (setresuid(0, 0, 0)) {
+			perror("setresuid(0, 0, 0)");
+			exit(1);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Timed loop: the real uid changes every call, so set_user() -> alloc_uid() looks
+ * the user up each time. The uids visited are spread over all live users in a
+ * fixed pseudo-random order, the same on every kernel.
+ */
+static void bench_setuid(unsigned int n, int rep)
+{
+	char name[64];
+	long it = iters(20000);
+	uint32_t x = 12345;
+	uint64_t t0, t1;
+
+	snprintf(name, sizeof(name), "setuid.%u", n);
+	t0 = now();
+	for (long i = 0; i < it; i++) {
+		uid_t u;
+
+		x = x * 1664525u + 1013904223u;
+		u = UID_BASE + (x >> 8) % n;
+		if (setresuid(u, u, 0) || setresuid(0, 0, 0)) {
+			perror("setresuid");
+			exit(1);
+		}
+	}
+	t1 = now();
+	report(name, rep, t1 - t0, it);
+}
+
+/* ---- main --------------------------------------------------------------------- */
+
+struct nsflags {
+	const char *name;
+	int flags;
+};
+
+static const struct nsflags nsf[] = {
+	{ "none", 0 },
+	{ "uts_ipc", CLONE_NEWUTS | CLONE_NEWIPC },
+	{ "all8", ALL8 },
+};
+
+int main(int argc, char **argv)
+{
+	static const unsigned int users[] = { 16, 1024, 16384, 65536 };
+	struct utsname un;
+	char name[96];
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--reps") && i + 1 < argc)
+			reps = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--scale") && i + 1 < argc)
+			scale = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--target") && i + 1 < argc)
+			target = argv[++i];
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			only = argv[++i];
+		else {
+			fprintf(stderr, "usage: %s [--reps N] [--scale X] [--target PATH] [--only SUBSTR]\n", argv[0]);
+			return 2;
+		}
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (geteuid() != 0) {
+		fprintf(stderr, "execns-bench: must run as root\n");
+		return 2;
+	}
+	if (access(target, X_OK)) {
+		fprintf(stderr, "execns-bench: no target %s\n", target);
+		return 2;
+	}
+	/* NULL filename: EFAULT with execns(), ENOSYS without; never replaces us */
+	errno = 0;
+	have_execns = sys_execns(0, NULL, NULL, NULL) < 0 && errno == EFAULT;
+	uname(&un);
+	printf("BENCH-INFO kernel=%s version=\"%s\" execns=%s reps=%d scale=%g\n",
+	       un.release, un.version, have_execns ? "yes" : "no", reps, scale);
+
+	for (int r = 0; r < reps; r++) {
+		if (wanted("getppid"))
+			bench_getppid(r);
+		if (wanted("fork_exit"))
+			bench_cycle("fork_exit", HOW_EXIT, 0, 400, r);
+		if (wanted("exec.execve"))
+			bench_cycle("exec.execve", HOW_EXECVE, 0, 200, r);
+		if (wanted("exec.execns0")) {
+			if (have_execns)
+				bench_cycle("exec.execns0", HOW_EXECNS, 0, 200, r);
+			else if (r == 0)
+				printf("BENCH-SKIP name=exec.execns0 reason=ENOSYS\n");
+		}
+		for (unsigned int k = 0; k < sizeof(nsf) / sizeof(nsf[0]); k++) {
+			long n = nsf[k].flags == ALL8 ? 60 : 200;
+
+			/* alternate the two ways within each repetition */
+			snprintf(name, sizeof(name), "nsexec.%s.unshare", nsf[k].name);
+			if (wanted(name))
+				bench_cycle(name, HOW_UNSHARE, nsf[k].flags, n, r);
+			snprintf(name, sizeof(name), "nsexec.%s.execns", nsf[k].name);
+			if (!wanted(name))
+				continue;
+			if (have_execns)
+				bench_cycle(name, HOW_EXECNS, nsf[k].flags, n, r);
+			else if (r == 0)
+				printf("BENCH-SKIP name=%s reason=ENOSYS\n", name);
+		}
+	}
+
+	/* setuid churn: users are added once and kept (16 -> 1024 -> 16384 -> 65536) */
+	if (wanted("setuid")) {
+		raise_nofile(65536 + 1024);
+		for (unsigned int k = 0; k < sizeof(users) / sizeof(users[0]); k++) {
+			uint64_t t0 = now();
+
+			if (grow_users(users[k])) {
+				printf("BENCH-ERROR name=setuid.%u could not create %u users (have %u)\n",
+				       users[k], users[k], nlive);
+				failures++;
+				break;
+			}
+			printf("BENCH-INFO live_users=%u setup=%.0f instr\n", nlive, (double)(now() - t0));
+			for (int r = 0; r < reps; r++)
+				bench_setuid(users[k], r);
+		}
+	}
+	printf("BENCH-DONE failures=%d\n", failures);
+	return failures ? 1 : 0;
+}
