@@ -298,17 +298,56 @@ fn stage2_program_missing_is_127_on_new_stderr() {
     std::fs::remove_dir_all(&d).unwrap();
 }
 
+/// A pipe cannot be reopened by name: it is passed through a holder process
+/// instead, without a warning; when execns(2) fails, the holder and its
+/// socket directory are gone again.
 #[test]
-fn pipe_stdout_gets_a_warning_and_quiet_silences_it() {
+fn pipe_stdout_is_passed_and_cleaned_up_on_failure() {
     if kernel_has_execns() {
         return;
     }
-    let o = run(&["-u", "true"]);
+    let d = tmpdir("pass");
+    let o = Command::new(EXE)
+        .args(["-u", "true"])
+        .env("TMPDIR", &d)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(125));
+    let e = stderr(&o);
+    assert!(!e.contains("warning"), "{e}");
+    assert!(e.contains("kernel lacks execns"), "{e}");
+    let left: Vec<_> = std::fs::read_dir(&d).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// When the stream cannot be passed either (here: no usable $TMPDIR), the
+/// program gets /dev/null and execns warns, unless --quiet.
+#[test]
+fn unpassable_pipe_gets_a_warning_and_quiet_silences_it() {
+    if kernel_has_execns() {
+        return;
+    }
+    let run_in = |quiet: bool| {
+        let mut c = Command::new(EXE);
+        if quiet {
+            c.arg("-q");
+        }
+        c.args(["-u", "true"])
+            .env("TMPDIR", "/nonexistent-tmpdir")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let e = stderr(&run_in(false));
     assert!(
-        stderr(&o).contains("execns: warning: standard output is a pipe, which cannot be reopened")
+        e.contains("execns: warning: standard output is a pipe, which cannot be reopened"),
+        "{e}"
     );
-    let o = run(&["-q", "-u", "true"]);
-    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+    assert!(e.contains("passing it failed"), "{e}");
+    let e = stderr(&run_in(true));
+    assert!(!e.contains("warning"), "{e}");
 }
 
 /// The `--map-root-user` helper writes the maps of a process once it is in a

@@ -16,24 +16,23 @@ const AFTER_HELP: &str = "\
 Standard streams:
   execns(2) closes every file descriptor of the new program, 0, 1 and 2
   included. So, unless --no-stdio is given, execns execs a second stage of
-  itself into the new namespaces, which opens one file on each of fds 0, 1 and
+  itself into the new namespaces, which puts one file on each of fds 0, 1 and
   2 and then executes PROGRAM. For each stream PROGRAM gets:
     --stdin/--stdout/--stderr PATH   that file: stdin read-only; stdout and
         stderr write-only, created (0666 & ~umask) and truncated before
         execns(2) is called, like the shell's '>'. The same PATH for --stdout
         and --stderr gives one shared open file, like '>PATH 2>&1'.
-    otherwise, when execns's own fd has a name and execns can open it again
-        (checked before execns(2)): that file, opened again by that name in
-        the new namespaces: a terminal (e.g. /dev/pts/0, /dev/console), a
-        regular file (same access mode and O_APPEND, at the same offset), a
-        named FIFO or a device. It is a new open file description: file
-        status flags such as O_NONBLOCK are not kept, and a file offset is
-        no longer shared (use >> to share an output file). Streams reopened
-        from the same name in the same mode share one open file (a terminal
-        on 0-2, '>log 2>&1').
-    otherwise (fd closed, a pipe, a socket, a deleted file, a file execns
-        cannot open again): /dev/null, with a warning on stderr except for a
-        closed fd (none with --quiet).
+    otherwise, when execns's own fd is a terminal or another device with a
+        name (e.g. /dev/pts/0, /dev/console, /dev/null) that execns can open
+        again: that device, opened again by name (same access mode) in the
+        new namespaces. Streams on the same device in the same mode share one
+        open file (as a terminal on 0-2 usually is).
+    otherwise, when execns's own fd is open (a regular file, a pipe, a
+        socket...): that very open file (same offset and flags), handed over
+        through a Unix socket in $TMPDIR (or /tmp) by a short-lived helper
+        process that execns starts and stage 2 reaps.
+    otherwise (fd closed; or handing over failed, then with a warning on
+        stderr unless --quiet): /dev/null.
   No other file descriptor is open when PROGRAM starts. With --no-stdio,
   PROGRAM is executed directly by execns(2) and starts with no file
   descriptor open at all (and --propagation, --map-root-user do not apply).
@@ -186,6 +185,7 @@ impl Cli {
         Opts {
             propagation,
             map_root,
+            pass: None,
         }
     }
 }
@@ -251,11 +251,22 @@ pub fn share_reopened(sources: &mut [Source]) {
     }
 }
 
-/// The stage-2 sources for the three streams and the warnings to print.
-pub fn plan_streams(cli: &Cli) -> Result<(Vec<Source>, Vec<String>), u8> {
+/// What [`plan_streams`] decided.
+#[derive(Debug, Default)]
+pub struct StreamPlan {
+    /// What stage 2 puts on fds 0-2.
+    pub sources: Vec<Source>,
+    /// Warnings to print before the call.
+    pub warnings: Vec<String>,
+    /// Open fds that cannot be reopened by name: pass them (see `pass`), or
+    /// give /dev/null with the warning when that fails.
+    pub to_pass: Vec<(u8, String)>,
+}
+
+/// The stage-2 sources for the three streams.
+pub fn plan_streams(cli: &Cli) -> Result<StreamPlan, u8> {
     let given = [&cli.stdin, &cli.stdout, &cli.stderr];
-    let mut sources = Vec::new();
-    let mut warnings = Vec::new();
+    let mut plan = StreamPlan::default();
     for fd in 0..3u8 {
         let src = match given[usize::from(fd)] {
             Some(path) if fd == 2 && cli.stdout.as_ref() == Some(path) => Source::Dup(1),
@@ -267,27 +278,35 @@ pub fn plan_streams(cli: &Cli) -> Result<(Vec<Source>, Vec<String>), u8> {
                 }
             },
             None => {
-                let (s, w) = stdio::decide_inherited(fd, &stdio::probe(fd));
-                warnings.extend(w);
-                match stdio::check_reopen(&s) {
-                    Ok(()) => s,
-                    Err(e) => {
-                        warnings.push(format!(
-                            "{} ({}) cannot be reopened: {}; the program gets /dev/null (use --{} PATH)",
-                            stdio::STREAM_NAMES[usize::from(fd)],
-                            s.describe(),
-                            execns::error_message(&e),
-                            ["stdin", "stdout", "stderr"][usize::from(fd)]
-                        ));
+                let probe = stdio::probe(fd);
+                let (s, w) = stdio::decide_inherited(fd, &probe);
+                let w = match stdio::check_reopen(&s) {
+                    Ok(()) => w,
+                    Err(e) => Some(format!(
+                        "{} ({}) cannot be reopened: {}; the program gets /dev/null (use --{} PATH)",
+                        stdio::STREAM_NAMES[usize::from(fd)],
+                        s.describe(),
+                        execns::error_message(&e),
+                        ["stdin", "stdout", "stderr"][usize::from(fd)]
+                    )),
+                };
+                match w {
+                    Some(w) if probe.open.is_some() => {
+                        plan.to_pass.push((fd, w));
                         Source::Null
                     }
+                    Some(w) => {
+                        plan.warnings.push(w);
+                        Source::Null
+                    }
+                    None => s,
                 }
             }
         };
-        sources.push(src);
+        plan.sources.push(src);
     }
-    share_reopened(&mut sources);
-    Ok((sources, warnings))
+    share_reopened(&mut plan.sources);
+    Ok(plan)
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {
@@ -319,16 +338,36 @@ pub fn run(args: Vec<OsString>) -> u8 {
             None => status::EXECNS_FAILED,
         };
     } else {
-        let (sources, warnings) = match plan_streams(&cli) {
+        let mut plan = match plan_streams(&cli) {
             Ok(x) => x,
             Err(code) => return code,
         };
+        let me = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/proc/self/exe"));
+        let mut passer = None;
+        if !plan.to_pass.is_empty() {
+            let fds: Vec<u8> = plan.to_pass.iter().map(|(fd, _)| *fd).collect();
+            match crate::pass::start(&me, &fds) {
+                Ok(p) => {
+                    for fd in &fds {
+                        plan.sources[usize::from(*fd)] = Source::Passed;
+                    }
+                    passer = Some(p);
+                }
+                Err(e) => {
+                    for (_, w) in plan.to_pass.drain(..) {
+                        plan.warnings.push(format!(
+                            "{w} (passing it failed: {})",
+                            execns::error_message(&e)
+                        ));
+                    }
+                }
+            }
+        }
         if !cli.quiet {
-            for w in warnings {
+            for w in &plan.warnings {
                 let _ = writeln!(io::stderr(), "execns: warning: {w}");
             }
         }
-        let me = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/proc/self/exe"));
         let mut helper = None;
         if cli.map_root_user {
             match spawn_mapper(&me) {
@@ -342,11 +381,11 @@ pub fn run(args: Vec<OsString>) -> u8 {
                 }
             }
         }
+        let mut opts = cli.stage2_opts(helper.as_ref().map(|c| c.id()));
+        opts.pass = passer.as_ref().map(|p| (p.child.id(), p.sock.clone()));
         let mut call = Execns::new(&me);
-        call.arg0("execns")
-            .arg(STAGE2_ARG)
-            .arg(cli.stage2_opts(helper.as_ref().map(|c| c.id())).encode());
-        for s in &sources {
+        call.arg0("execns").arg(STAGE2_ARG).arg(opts.encode());
+        for s in &plan.sources {
             call.arg(s.encode());
         }
         let err = call
@@ -358,6 +397,9 @@ pub fn run(args: Vec<OsString>) -> u8 {
         if let Some(mut child) = helper {
             let _ = child.kill();
             let _ = child.wait();
+        }
+        if let Some(p) = passer {
+            p.abort();
         }
         err
     };
@@ -474,8 +516,9 @@ mod tests {
         let out = dir.join("o");
         let o = out.to_str().unwrap();
         let c = p(&["--stdin", "/dev/null", "--stdout", o, "--stderr", o, "true"]).unwrap();
-        let (s, w) = plan_streams(&c).unwrap();
-        assert!(w.is_empty());
+        let plan = plan_streams(&c).unwrap();
+        assert!(plan.warnings.is_empty() && plan.to_pass.is_empty());
+        let s = plan.sources;
         assert_eq!(s[2], Source::Dup(1));
         assert!(matches!(&s[1], Source::Open { path, .. } if path == &out));
         let c = p(&["--stdout", "/nonexistent-dir/x", "true"]).unwrap();

@@ -5,6 +5,7 @@
 
 mod cli;
 mod mapper;
+mod pass;
 mod stage2;
 mod stdio;
 
@@ -32,6 +33,8 @@ fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
     let code = if args.get(1).is_some_and(|a| a == STAGE2_ARG) {
         stage2::run(&args[2..])
+    } else if args.get(1).is_some_and(|a| a == pass::HOLDER_ARG) {
+        pass::holder(&args[2..])
     } else if args.get(1).is_some_and(|a| a == mapper::MAPPER_ARG) {
         mapper::run(&args[2..])
     } else {

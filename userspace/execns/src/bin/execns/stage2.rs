@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use std::os::fd::AsRawFd;
 use std::os::fd::IntoRawFd;
 use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
 
 use rustix::mount::{mount_change, MountPropagationFlags};
 
@@ -25,6 +26,8 @@ pub struct Opts {
     pub propagation: Option<MountPropagationFlags>,
     /// (uid, gid, pid of the mapping helper to wait for)
     pub map_root: Option<(u32, u32, u32)>,
+    /// (pid of the stream holder, its socket): see `pass`. Encoded last.
+    pub pass: Option<(u32, PathBuf)>,
 }
 
 impl Opts {
@@ -43,6 +46,10 @@ impl Opts {
         if let Some((u, g, p)) = self.map_root {
             items.push(format!("map-root={u}:{g}:{p}"));
         }
+        if let Some((pid, sock)) = &self.pass {
+            // The path is the rest of the string: it may contain ':' (not ',').
+            items.push(format!("pass={pid}:{}", sock.display()));
+        }
         if items.is_empty() {
             "-".into()
         } else {
@@ -55,6 +62,20 @@ impl Opts {
         let mut o = Opts::default();
         if s == "-" {
             return Some(o);
+        }
+        let mut s = s;
+        if let Some(idx) = s.find("pass=") {
+            if idx == 0 || s[..idx].ends_with(',') {
+                let (pid, path) = s[idx + 5..].split_once(':')?;
+                if path.is_empty() {
+                    return None;
+                }
+                o.pass = Some((pid.parse().ok()?, PathBuf::from(path)));
+                s = s[..idx].trim_end_matches(',');
+                if s.is_empty() {
+                    return Some(o);
+                }
+            }
         }
         for item in s.split(',') {
             let (k, v) = item.split_once('=')?;
@@ -89,8 +110,9 @@ fn fail(msg: &str) -> u8 {
     status::EXECNS_FAILED
 }
 
-/// Wait for the mapping helper (see `mapper`) and tell whether it succeeded.
-fn wait_for_mapper(pid: u32) -> io::Result<()> {
+/// Wait for a helper child (the mapping helper, see `mapper`, or the stream
+/// holder, see `pass`) and tell whether it succeeded.
+fn wait_for_child(pid: u32, what: &str) -> io::Result<()> {
     let pid = i32::try_from(pid)
         .ok()
         .and_then(rustix::process::Pid::from_raw)
@@ -99,7 +121,7 @@ fn wait_for_mapper(pid: u32) -> io::Result<()> {
         match rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::empty()) {
             Ok(Some((_, st))) if st.exit_status() == Some(0) => return Ok(()),
             Ok(Some((_, st))) if st.stopped() => continue,
-            Ok(_) => return Err(io::Error::other("the mapping helper failed")),
+            Ok(_) => return Err(io::Error::other(format!("the {what} failed"))),
             Err(rustix::io::Errno::INTR) => continue,
             Err(e) => return Err(e.into()),
         }
@@ -143,10 +165,33 @@ pub fn run(args: &[OsString]) -> u8 {
 
     // Open all three first, so that errors can go to the program's stderr.
     let mut errors = Vec::new();
+    let mut passed = Vec::new().into_iter();
+    if sources.contains(&Source::Passed) {
+        match &opts.pass {
+            Some((holder, sock)) => {
+                match crate::pass::fetch(sock) {
+                    Ok(fds) => passed = fds.into_iter(),
+                    Err(e) => errors.push(format!(
+                        "cannot get the caller's streams from {}: {}",
+                        sock.display(),
+                        execns::error_message(&e)
+                    )),
+                }
+                if let Err(e) = wait_for_child(*holder, "stream holder") {
+                    errors.push(format!("stream holder: {e}"));
+                }
+            }
+            None => return fail("stage 2: passed stream without a holder (internal error)"),
+        }
+    }
     let mut files: Vec<File> = Vec::new();
     for (fd, src) in sources.iter().enumerate() {
         let opened = match src {
             Source::Dup(n) => files[usize::from(*n)].try_clone(),
+            Source::Passed => passed
+                .next()
+                .map(File::from)
+                .ok_or_else(|| io::Error::from_raw_os_error(libc::EBADF)),
             s => s.open(),
         };
         match opened {
@@ -170,7 +215,7 @@ pub fn run(args: &[OsString]) -> u8 {
         return fail(&format!("cannot set up standard streams: {e}"));
     }
     if let Some((uid, _gid, helper)) = opts.map_root {
-        if let Err(e) = wait_for_mapper(helper) {
+        if let Err(e) = wait_for_child(helper, "mapping helper") {
             errors.push(format!(
                 "cannot map root to uid {uid}: {}",
                 execns::error_message(&e)
@@ -215,14 +260,22 @@ mod tests {
             Opts {
                 propagation: Some(MountPropagationFlags::PRIVATE),
                 map_root: None,
+                pass: None,
             },
             Opts {
                 propagation: Some(MountPropagationFlags::SHARED),
                 map_root: Some((1000, 100, 42)),
+                pass: Some((7, "/tmp/a:b/s".into())),
             },
             Opts {
                 propagation: Some(MountPropagationFlags::DOWNSTREAM),
                 map_root: Some((0, 0, 1)),
+                pass: None,
+            },
+            Opts {
+                propagation: None,
+                map_root: None,
+                pass: Some((9, "/tmp/execns.1.2/s".into())),
             },
         ] {
             assert_eq!(Opts::decode(&o.encode()), Some(o.clone()), "{o:?}");

@@ -39,6 +39,8 @@ pub enum Source {
     },
     /// The same open file as the lower fd given.
     Dup(u8),
+    /// The caller's own open file, passed over a Unix socket (see `pass`).
+    Passed,
 }
 
 impl Source {
@@ -46,6 +48,7 @@ impl Source {
     pub fn encode(&self) -> OsString {
         match self {
             Source::Null => "null".into(),
+            Source::Passed => "pass".into(),
             Source::Dup(fd) => format!("dup:{fd}").into(),
             Source::Open {
                 path,
@@ -77,6 +80,9 @@ impl Source {
         let b = s.as_bytes();
         if b == b"null" {
             return Some(Source::Null);
+        }
+        if b == b"pass" {
+            return Some(Source::Passed);
         }
         if let Some(rest) = b.strip_prefix(b"dup:") {
             let n: u8 = std::str::from_utf8(rest).ok()?.parse().ok()?;
@@ -115,7 +121,7 @@ impl Source {
     pub fn open(&self) -> io::Result<File> {
         match self {
             Source::Null => OpenOptions::new().read(true).write(true).open("/dev/null"),
-            Source::Dup(_) => Err(io::Error::from_raw_os_error(libc::EINVAL)),
+            Source::Dup(_) | Source::Passed => Err(io::Error::from_raw_os_error(libc::EINVAL)),
             Source::Open {
                 path,
                 access,
@@ -148,6 +154,7 @@ impl Source {
         match self {
             Source::Null => "/dev/null".into(),
             Source::Dup(fd) => format!("same as fd {fd}"),
+            Source::Passed => "the caller's open file".into(),
             Source::Open { path, .. } => path.display().to_string(),
         }
     }
@@ -223,52 +230,50 @@ pub fn probe(fd: u8) -> Probe {
 }
 
 /// Decide what stage 2 puts on fd `fd` when no option names a path for it,
-/// from what [`probe`] found. Returns the source and, when the caller's stream
-/// cannot be given to the program, a warning.
+/// from what [`probe`] found:
+///
+/// * a closed fd: `/dev/null`, no warning;
+/// * a terminal or other device with a name: opened again by that name;
+/// * anything else (regular file, pipe, socket, device without a name): the
+///   caller's open file itself is to be passed (see `pass`): returned as
+///   `/dev/null` with the warning to print if passing fails.
 pub fn decide_inherited(fd: u8, probe: &Probe) -> (Source, Option<String>) {
     let name = STREAM_NAMES[usize::from(fd)];
     let Some(o) = &probe.open else {
         return (Source::Null, None);
     };
-    let what = match o.file_type {
-        FileType::Fifo => "a pipe",
-        FileType::Socket => "a socket",
-        FileType::Directory => "a directory",
-        _ => "a file without a name",
-    };
-    let reopenable = matches!(
+    let is_dev = matches!(
         o.file_type,
-        FileType::RegularFile | FileType::CharacterDevice | FileType::BlockDevice | FileType::Fifo
+        FileType::CharacterDevice | FileType::BlockDevice
     );
     match (&o.link, o.link_id) {
-        (Some(link), Some(id)) if reopenable && id == (o.dev, o.ino) => {
-            let is_dev = matches!(
-                o.file_type,
-                FileType::CharacterDevice | FileType::BlockDevice
-            );
+        (Some(link), Some(id)) if is_dev && id == (o.dev, o.ino) => (
+            Source::Open {
+                path: link.clone(),
+                access: o.access,
+                append: o.append,
+                noctty: true,
+                pos: 0,
+            },
+            None,
+        ),
+        _ => {
+            let what = match o.file_type {
+                FileType::Fifo => "a pipe",
+                FileType::Socket => "a socket",
+                FileType::Directory => "a directory",
+                FileType::RegularFile => "a file",
+                _ => "a device without a name",
+            };
             (
-                Source::Open {
-                    path: link.clone(),
-                    access: o.access,
-                    append: o.append,
-                    noctty: is_dev,
-                    pos: if o.append || o.file_type != FileType::RegularFile {
-                        0
-                    } else {
-                        o.pos
-                    },
-                },
-                None,
+                Source::Null,
+                Some(format!(
+                    "{name} is {what}, which cannot be reopened by name after execns \
+                     closes it; the program gets /dev/null (use --{} PATH)",
+                    ["stdin", "stdout", "stderr"][usize::from(fd)]
+                )),
             )
         }
-        _ => (
-            Source::Null,
-            Some(format!(
-                "{name} is {what}, which cannot be reopened after execns closes it; \
-                 the program gets /dev/null (use --{} PATH)",
-                ["stdin", "stdout", "stderr"][usize::from(fd)]
-            )),
-        ),
     }
 }
 
@@ -383,58 +388,30 @@ mod tests {
     }
 
     #[test]
-    fn regular_file_keeps_offset_and_append() {
-        let p = open_fd(FileType::RegularFile, Some("/tmp/log"), true);
-        let (s, w) = decide_inherited(2, &p);
-        assert!(w.is_none());
-        assert!(matches!(
-            s,
-            Source::Open {
-                pos: 42,
-                append: false,
-                noctty: false,
-                ..
-            }
-        ));
-        let mut p = p;
-        p.open.as_mut().unwrap().append = true;
-        let (s, _) = decide_inherited(2, &p);
-        assert!(matches!(
-            s,
-            Source::Open {
-                pos: 0,
-                append: true,
-                ..
-            }
-        ));
-    }
-
-    #[test]
-    fn pipe_socket_deleted_get_dev_null_with_warning() {
-        let (s, w) = decide_inherited(1, &open_fd(FileType::Fifo, Some("pipe:[1234]"), false));
-        assert_eq!(s, Source::Null);
-        let w = w.unwrap();
-        assert!(w.contains("standard output is a pipe"), "{w}");
-        assert!(w.contains("--stdout PATH"), "{w}");
-        let (s, w) = decide_inherited(0, &open_fd(FileType::Socket, Some("socket:[1]"), false));
-        assert_eq!(s, Source::Null);
-        assert!(w.unwrap().contains("standard input is a socket"));
-        // A file that was deleted or replaced: the name leads elsewhere.
+    fn regular_files_and_pipes_are_to_be_passed() {
+        for (ft, link, what) in [
+            (FileType::RegularFile, Some("/tmp/log"), "a file"),
+            (FileType::Fifo, Some("pipe:[1234]"), "a pipe"),
+            (FileType::Fifo, Some("/run/fifo"), "a pipe"),
+            (FileType::Socket, Some("socket:[1]"), "a socket"),
+            (FileType::RegularFile, Some("/tmp/x (deleted)"), "a file"),
+            (FileType::RegularFile, None, "a file"),
+        ] {
+            let (s, w) = decide_inherited(1, &open_fd(ft, link, link.is_some()));
+            assert_eq!(s, Source::Null, "{link:?}");
+            let w = w.unwrap();
+            assert!(w.contains(&format!("standard output is {what}")), "{w}");
+            assert!(w.contains("--stdout PATH"), "{w}");
+        }
+        // A device whose name now leads elsewhere.
         let (s, w) = decide_inherited(
-            2,
-            &open_fd(FileType::RegularFile, Some("/tmp/x (deleted)"), false),
+            0,
+            &open_fd(FileType::CharacterDevice, Some("/dev/x"), false),
         );
         assert_eq!(s, Source::Null);
-        assert!(w.is_some());
-        let (s, _) = decide_inherited(2, &open_fd(FileType::RegularFile, None, false));
-        assert_eq!(s, Source::Null);
-    }
-
-    #[test]
-    fn named_fifo_is_reopened() {
-        let (s, w) = decide_inherited(0, &open_fd(FileType::Fifo, Some("/run/fifo"), true));
-        assert!(w.is_none());
-        assert!(matches!(s, Source::Open { ref path, .. } if path == Path::new("/run/fifo")));
+        assert!(w
+            .unwrap()
+            .contains("standard input is a device without a name"));
     }
 
     #[test]
@@ -442,6 +419,7 @@ mod tests {
         let srcs = [
             (Source::Null, 0),
             (Source::Dup(1), 2),
+            (Source::Passed, 1),
             (
                 Source::Open {
                     path: "/tmp/a:b c".into(),
