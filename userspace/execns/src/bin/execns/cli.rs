@@ -377,6 +377,9 @@ pub fn run(args: Vec<OsString>) -> u8 {
                         "cannot start the --map-root-user helper",
                         &execns::error_message(&e),
                     );
+                    if let Some(p) = passer {
+                        p.abort();
+                    }
                     return status::EXECNS_FAILED;
                 }
             }
