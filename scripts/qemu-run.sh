@@ -4,7 +4,7 @@
 #   variant  base|debug|stock (kernel: build/obj-<variant>/arch/x86/boot/bzImage)
 # Environment:
 #   TIMEOUT=<s>       wall-clock limit for the whole run (default 1200; 0 = none)
-#   BOOT_TIMEOUT=<s>  limit until the job's begin marker appears (default 300)
+#   BOOT_TIMEOUT=<s>  limit until the job's begin marker appears (default 300, BENCH=1: 900)
 #   BENCH=1           -icount shift=0,sleep=off: guest ns == guest instructions
 #   KVM=1             try KVM after a 30 s probe, fall back to TCG (KVM hangs on
 #                     nested-virt machines like ours, hence TCG by default)
@@ -23,7 +23,7 @@ KERNEL=${KERNEL:-$(obj_dir "$VARIANT")/arch/x86/boot/bzImage}
 INITRD=${INITRD:-$BUILD/initramfs.cpio.gz}
 LOG=${LOG:-$LOGS/$JOB-$VARIANT.log}
 TIMEOUT=${TIMEOUT:-1200}
-BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-$([ "${BENCH:-0}" = 1 ] && echo 900 || echo 300)}
 [ -f "$KERNEL" ] || die "no kernel at $KERNEL (make kernel VARIANT=$VARIANT)"
 [ -f "$INITRD" ] || die "no initramfs at $INITRD (make initramfs)"
 
