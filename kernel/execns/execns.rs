@@ -42,7 +42,12 @@ macro_rules! export_check {
     };
 }
 
-export_check!(execns_ctx_init, execns_prepare, execns_commit, execns_release);
+export_check!(
+    execns_ctx_init,
+    execns_prepare,
+    execns_commit,
+    execns_release
+);
 
 // The fields of these C structs written below must be where C has them: bindgen lays out some
 // structs differently (see the `sched_statistics` fix in `include/linux/sched.h`).
@@ -152,12 +157,7 @@ fn prepare(ctx: &mut bindings::execns_ctx, cred: *mut bindings::cred) -> Result 
         // SAFETY: `new_cred` is null or the prepared credentials, `ctx.fs` null or our private
         // copy; on success we own the returned nsproxy.
         to_result(unsafe {
-            bindings::unshare_nsproxy_namespaces(
-                flags as c_ulong,
-                &mut nsproxy,
-                new_cred,
-                ctx.fs,
-            )
+            bindings::unshare_nsproxy_namespaces(flags as c_ulong, &mut nsproxy, new_cred, ctx.fs)
         })?;
         ctx.nsproxy = nsproxy;
     }

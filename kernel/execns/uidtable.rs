@@ -10,16 +10,15 @@
 //! C header: [`include/linux/uid_table.h`](srctree/include/linux/uid_table.h) and
 //! [`include/linux/sched/user.h`](srctree/include/linux/sched/user.h).
 
+use core::ptr::{self, NonNull};
 use kernel::{
-    bindings,
-    c_str,
+    bindings, c_str,
     cred::{Credential, Kuid},
     ffi::{c_int, c_ulong, c_ulonglong},
     types::ARef,
     uid_table::UidTable,
     user_namespace::UserNamespace,
 };
-use core::ptr::{self, NonNull};
 
 /// Checks at build time that a Rust definition has the type of its C prototype, as read by
 /// bindgen from the header the C callers use.

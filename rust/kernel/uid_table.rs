@@ -415,8 +415,8 @@ impl UidTable {
         }
 
         // SAFETY: Plain allocation, process context.
-        let new = NonNull::new(unsafe { bindings::user_struct_alloc(uid.as_kuid()) })
-            .ok_or(ENOMEM)?;
+        let new =
+            NonNull::new(unsafe { bindings::user_struct_alloc(uid.as_kuid()) }).ok_or(ENOMEM)?;
         let table: Arc<Self> = this.into();
 
         let mut inner = this.inner.lock();
@@ -572,10 +572,9 @@ impl UidTable {
     pub unsafe fn set_ns_table(ns: &UserNamespace, table: Option<Arc<Self>>) {
         let new = table.map_or(ptr::null(), |t| t.into_raw());
         // SAFETY: Per the safety requirements nothing else reads or writes `uid_table` now.
-        let old = unsafe {
-            core::mem::replace(&mut (*ns.as_ptr()).uid_table, new.cast_mut().cast())
-        }
-        .cast::<Self>();
+        let old =
+            unsafe { core::mem::replace(&mut (*ns.as_ptr()).uid_table, new.cast_mut().cast()) }
+                .cast::<Self>();
         if !old.is_null() {
             // SAFETY: The namespace held this reference.
             drop(unsafe { Arc::from_raw(old) });
