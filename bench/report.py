@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""Summarise the bench job of two kernels (python3 stdlib only).
+
+    report.py --stock LOG --ours LOG [--md bench/RESULTS.md] [--svg bench/setuid-churn.svg]
+              [--cmd 'make bench'] [--stock-version V] [--ours-version V]
+
+Reads the 'BENCH name=<figure> rep=<r> value=<v> unit=<u>' lines that bench/execns-bench.c
+printed on each kernel's serial console, prints ONE table (median, min, max per figure;
+ours/stock; execns/alternative) and writes the Markdown report and the SVG plot of the
+setuid churn cost against the number of live users.
+"""
+import argparse
+import datetime
+import math
+import re
+import statistics
+import sys
+
+LINE = re.compile(r'BENCH name=(\S+) rep=(\d+) value=([0-9.]+) unit=(\S+)')
+INFO = re.compile(r'BENCH-INFO kernel=(\S+) version="([^"]*)" execns=(\w+) reps=(\d+) scale=(\S+)')
+
+# figure -> description (order of the table)
+FIGURES = [
+    ('getppid', 'getppid() (calibration)'),
+    ('fork_exit', 'fork + _exit + wait'),
+    ('exec.execve', 'fork + execve + wait'),
+    ('exec.execns0', 'fork + execns(0) + wait'),
+    ('nsexec.none.unshare', 'unshare(0) + close_range + execve'),
+    ('nsexec.none.execns', 'execns(0)'),
+    ('nsexec.uts_ipc.unshare', 'unshare(UTS|IPC) + close_range + execve'),
+    ('nsexec.uts_ipc.execns', 'execns(UTS|IPC)'),
+    ('nsexec.all8.unshare', 'unshare(8 ns) + close_range + execve'),
+    ('nsexec.all8.execns', 'execns(8 ns)'),
+    ('setuid.16', 'setuid churn, 16 live users'),
+    ('setuid.1024', 'setuid churn, 1,024 live users'),
+    ('setuid.16384', 'setuid churn, 16,384 live users'),
+    ('setuid.65536', 'setuid churn, 65,536 live users'),
+]
+TARGETS_STOCK = {'setuid.16': 1.05, 'setuid.65536': 0.40, 'fork_exit': 1.02}
+# (execns figure, alternative figure, target)
+PAIRS = [
+    ('nsexec.none.execns', 'nsexec.none.unshare', 1.00, 'execns(0) / unshare(0)+close_range+execve'),
+    ('nsexec.uts_ipc.execns', 'nsexec.uts_ipc.unshare', 1.00, 'execns(UTS|IPC) / unshare+close_range+execve'),
+    ('nsexec.all8.execns', 'nsexec.all8.unshare', 1.00, 'execns(8 ns) / unshare+close_range+execve'),
+    ('exec.execns0', 'exec.execve', 1.02, 'execns(0) / execve'),
+]
+
+
+def parse(path):
+    vals, info = {}, {}
+    with open(path, 'rb') as f:
+        for raw in f.read().decode('utf-8', 'replace').split('\n'):
+            m = LINE.search(raw)
+            if m:
+                vals.setdefault(m.group(1), []).append(float(m.group(3)))
+                continue
+            m = INFO.search(raw)
+            if m:
+                info = {'release': m.group(1), 'version': m.group(2), 'execns': m.group(3),
+                        'reps': m.group(4), 'scale': m.group(5)}
+    return vals, info
+
+
+def stats(v):
+    if not v:
+        return None
+    return statistics.median(v), min(v), max(v), len(v)
+
+
+def fmt(s):
+    if s is None:
+        return 'n/a'
+    med, lo, hi, n = s
+    return '%s [%s-%s]' % (num(med), num(lo), num(hi))
+
+
+def num(x):
+    return '{:,.0f}'.format(x) if x >= 100 else '{:,.1f}'.format(x)
+
+
+def ratio(a, b):
+    if a is None or b is None or b[0] == 0:
+        return None
+    return a[0] / b[0]
+
+
+def rfmt(r, target=None):
+    if r is None:
+        return 'n/a'
+    s = '%.3f' % r
+    if target is not None:
+        s += ' (target <= %.2f: %s)' % (target, 'met' if r <= target + 1e-9 else 'MISSED')
+    return s
+
+
+def table(stock, ours):
+    rows = []
+    for key, desc in FIGURES:
+        s, o = stats(stock.get(key)), stats(ours.get(key))
+        if s is None and o is None:
+            continue
+        rows.append((key, desc, fmt(s), fmt(o), rfmt(ratio(o, s), TARGETS_STOCK.get(key))))
+    pairs = []
+    for a, b, target, desc in PAIRS:
+        o = ratio(stats(ours.get(a)), stats(ours.get(b)))
+        s = ratio(stats(stock.get(a)), stats(stock.get(b)))
+        pairs.append((desc, rfmt(o, target), rfmt(s) if s is not None else 'n/a (ENOSYS)'))
+    o16, o64 = stats(ours.get('setuid.16')), stats(ours.get('setuid.65536'))
+    s16, s64 = stats(stock.get('setuid.16')), stats(stock.get('setuid.65536'))
+    pairs.append(('setuid churn: 65,536 / 16 live users', rfmt(ratio(o64, o16), 1.10),
+                  rfmt(ratio(s64, s16))))
+    return rows, pairs
+
+
+def text_table(rows, pairs):
+    out = []
+    w = [max(len(r[i]) for r in rows + [('figure', 'figure', 'stock median [min-max]',
+                                           'ours median [min-max]', 'ours/stock')]) for i in range(5)]
+    hdr = ('figure', '', 'stock median [min-max]', 'ours median [min-max]', 'ours/stock')
+    out.append('%-*s  %*s  %*s  %s' % (w[0], hdr[0], w[2], hdr[2], w[3], hdr[3], hdr[4]))
+    for r in rows:
+        out.append('%-*s  %*s  %*s  %s' % (w[0], r[0], w[2], r[2], w[3], r[3], r[4]))
+    out.append('')
+    wp = max(len(p[0]) for p in pairs)
+    out.append('%-*s  %-34s  %s' % (wp, 'ratio (same kernel)', 'ours', 'stock'))
+    for p in pairs:
+        out.append('%-*s  %-34s  %s' % (wp, p[0], p[1], p[2]))
+    return '\n'.join(out)
+
+
+def md_table(rows, pairs):
+    out = ['| figure | what one iteration is | stock: median [min-max] | ours: median [min-max] | ours/stock |',
+           '|---|---|---:|---:|---|']
+    def e(x):
+        return x.replace('|', '\\|')
+    for r in rows:
+        out.append('| `%s` | %s | %s | %s | %s |' % tuple(e(x) for x in r))
+    out += ['', '| ratio on the same kernel (medians) | ours | stock |', '|---|---|---|']
+    for p in pairs:
+        out.append('| %s | %s | %s |' % tuple(e(x) for x in p))
+    return '\n'.join(out)
+
+
+def svg(stock, ours, path):
+    ns = [16, 1024, 16384, 65536]
+    series = [('stock 6.12.117 (global uidhash, 128 buckets)', stock, '#d62728'),
+              ('ours (per-namespace Rust uid table)', ours, '#1f77b4')]
+    pts = {name: [(n, stats(d.get('setuid.%d' % n))) for n in ns] for name, d, _ in series}
+    ymax = max([s[2] for name in pts for _, s in pts[name] if s] + [1])
+    ymax = math.ceil(ymax * 1.15 / 1000) * 1000
+    W, H, L, R, T, B = 720, 440, 80, 30, 50, 70
+    pw, ph = W - L - R, H - T - B
+    lx0, lx1 = math.log2(8), math.log2(131072)
+
+    def X(n):
+        return L + (math.log2(n) - lx0) / (lx1 - lx0) * pw
+
+    def Y(v):
+        return T + ph - v / ymax * ph
+
+    o = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" '
+         'font-family="sans-serif" font-size="12">' % (W, H, W, H),
+         '<rect width="100%" height="100%" fill="white"/>',
+         '<text x="%d" y="24" text-anchor="middle" font-size="15">setuid churn: setresuid(u,u,0) + '
+         'setresuid(0,0,0), cost per iteration</text>' % (W / 2)]
+    # grid and axes
+    step = ymax / 5
+    for i in range(6):
+        v = i * step
+        o.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>' % (L, Y(v), L + pw, Y(v)))
+        o.append('<text x="%d" y="%.1f" text-anchor="end">%s</text>' % (L - 6, Y(v) + 4, '{:,.0f}'.format(v)))
+    for n in [16, 64, 256, 1024, 4096, 16384, 65536]:
+        o.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#eee"/>' % (X(n), T, X(n), T + ph))
+        o.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' % (X(n), T + ph + 18, '{:,}'.format(n)))
+    o.append('<rect x="%d" y="%d" width="%d" height="%d" fill="none" stroke="#333"/>' % (L, T, pw, ph))
+    o.append('<text x="%d" y="%d" text-anchor="middle">live users (user_structs), log scale</text>'
+             % (L + pw / 2, H - 28))
+    o.append('<text x="18" y="%d" text-anchor="middle" transform="rotate(-90 18 %d)">guest instructions '
+             'per iteration (QEMU -icount)</text>' % (T + ph / 2, T + ph / 2))
+    for k, (name, _, color) in enumerate(series):
+        p = [(n, s) for n, s in pts[name] if s]
+        if p:
+            o.append('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>' %
+                     (color, ' '.join('%.1f,%.1f' % (X(n), Y(s[0])) for n, s in p)))
+        for n, s in p:
+            o.append('<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s"/>' % (X(n), Y(s[1]), X(n), Y(s[2]), color))
+            o.append('<circle cx="%.1f" cy="%.1f" r="4" fill="%s"><title>%s, %d users: median %.0f '
+                     '(min %.0f, max %.0f)</title></circle>' % (X(n), Y(s[0]), color, name, n, s[0], s[1], s[2]))
+            o.append('<text x="%.1f" y="%.1f" fill="%s" text-anchor="middle">%s</text>' %
+                     (X(n), Y(s[0]) - 9, color, '{:,.0f}'.format(s[0])))
+        ly = T + 16 + k * 18
+        o.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"/>' % (L + 12, ly - 4, L + 36, ly - 4, color))
+        o.append('<text x="%d" y="%d">%s</text>' % (L + 42, ly, name))
+    o.append('<text x="%d" y="%d" font-size="10" fill="#555">median of the repetitions; bars: min-max</text>'
+             % (L, H - 8))
+    o.append('</svg>')
+    with open(path, 'w') as f:
+        f.write('\n'.join(o) + '\n')
+
+
+METHOD = """\
+## Method
+
+* **Clock = instructions.** Both kernels boot in QEMU TCG with `-icount shift=0,sleep=off`
+  (`BENCH=1` of `scripts/qemu-run.sh`, single-threaded TCG): the guest clock advances
+  one nanosecond per guest instruction, so a `clock_gettime(CLOCK_MONOTONIC)` difference
+  in the guest is an instruction count. The figures are therefore deterministic up to
+  timer interrupts and deferred kernel work, and do not depend on the (shared, loaded)
+  host. They count instructions, not cycles: cache misses (e.g. walking a long hash
+  chain on real hardware) are not visible.
+* **Same everything but the patches.** `stock` = the pristine Debian 6.12.117 tree
+  built with `configs/base.config` (the feature's `CONFIG_EXECNS*` simply do not exist
+  there); `ours` = `build/src` (pristine + overlay + `patches/series`) with the same
+  fragment (`base` variant, no debug options). Same initramfs, same static benchmark
+  binary (`bench/execns-bench.c`), same QEMU command line, 2 vCPUs, 1 GiB.
+* **Figures** (each timed loop is preceded by an untimed warm-up call and a 100 ms sleep
+  so that deferred work of the previous loop - RCU callbacks, network namespace
+  cleanup - does not land in it; idle time costs nothing under `sleep=off`):
+  * `getppid`: one trivial system call (calibration; must be 1.00).
+  * `fork_exit`: `fork()`, the child `_exit(0)`, `waitpid()`.
+  * `exec.execve` / `exec.execns0`: fork, the child `execve()`s (resp. `execns(0, ...)`)
+    `/bin/execns-bench-target` (a 9 KB static program without libc that calls
+    `exit_group(0)` at once), wait.
+  * `nsexec.<flags>.execns` vs `nsexec.<flags>.unshare`: the full fork + exec + wait
+    cycle, the child calling `execns(flags, target)` resp. `unshare(flags)` +
+    `close_range(0, ~0U, 0)` + `execve(target)`, for flags `none` (0),
+    `uts_ipc` (CLONE_NEWUTS|CLONE_NEWIPC) and `all8` (NEWNS, NEWUTS, NEWIPC, NEWUSER,
+    NEWPID, NEWNET, NEWCGROUP, NEWTIME), as root. Note that `execns(CLONE_NEWUSER...)`
+    by root (CAP_SYS_RESOURCE) also creates a fresh uid table, which the alternative
+    does not.
+  * `setuid.<N>`: N live users are held first (for each uid: `setresuid(u, u, 0)`,
+    `pipe()` - the pipe keeps a reference to its creator's user_struct - close the write
+    end, `setresuid(0, 0, 0)`; RLIMIT_NOFILE and fs.nr_open raised), then
+    `setresuid(u, u, 0); setresuid(0, 0, 0)` is timed, u visiting the live users in a
+    fixed pseudo-random order. The real uid changes on every call, so `set_user()` ->
+    `alloc_uid()` looks up u and then root every time. N = 16, 1,024, 16,384, 65,536
+    (users are added, never removed, between the steps).
+* Each figure is repeated 5 times (one value per repetition = total instructions /
+  iterations); the tables give the median and [min-max] of the repetitions; a ratio is
+  the ratio of the medians.
+"""
+
+HOWTO = """\
+## How to run
+
+```sh
+make bench                       # both kernels built if needed, both booted, this file rewritten
+BENCH_REPS=7 BENCH_SCALE=2 make bench   # more repetitions / iterations
+BENCH_SKIP_BUILD=1 make bench    # reuse build/obj-stock and build/obj-base as they are
+```
+
+`scripts/bench.sh` builds `stock` and `base` with `scripts/build-kernel.sh`, the payload
+(`bench/Makefile install-guest` is part of `scripts/build-payload.sh`) and a private
+initramfs (`build/initramfs-bench.cpio.gz`), boots both kernels at the same time with
+`BENCH=1 scripts/qemu-run.sh bench <variant>` (job `tests/jobs/bench.sh`; kernel
+parameters `execns.bench_reps`, `execns.bench_scale`, `execns.bench_only`), checks each
+serial log for kernel splats with `scripts/results.py`, then runs `bench/report.py`
+(table on stdout, this file, `bench/setuid-churn.svg`). Serial logs:
+`build/logs/bench-stock.log`, `build/logs/bench-base.log`. Wall time: ~3 min per boot
+under icount plus the figures (the two kernels run in parallel).
+
+In the guest, by hand: `execns-bench [--reps N] [--scale X] [--only SUBSTR]`
+(`make shell`; without `-icount` the values are nanoseconds of a TCG guest, useless for
+comparisons).
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--stock', required=True)
+    ap.add_argument('--ours', required=True)
+    ap.add_argument('--md')
+    ap.add_argument('--svg')
+    ap.add_argument('--cmd', default='make bench')
+    ap.add_argument('--stock-version', default='')
+    ap.add_argument('--ours-version', default='')
+    ap.add_argument('--extra', default='', help='text appended to the report (e.g. stress results)')
+    a = ap.parse_args()
+    stock, si = parse(a.stock)
+    ours, oi = parse(a.ours)
+    if not stock or not ours:
+        print('report: no BENCH lines in %s' % (a.stock if not stock else a.ours), file=sys.stderr)
+        return 1
+    rows, pairs = table(stock, ours)
+    print('Guest instructions per iteration (QEMU -icount shift=0,sleep=off); '
+          'median [min-max] of %s repetitions' % (oi.get('reps') or si.get('reps') or '?'))
+    print(text_table(rows, pairs))
+    date = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+    if a.svg:
+        svg(stock, ours, a.svg)
+        print('plot: %s' % a.svg)
+    if a.md:
+        md = ['# Benchmarks: execns and the Rust uid tables vs stock 6.12', '',
+              'Generated by `%s` (scripts/bench.sh -> bench/report.py) on %s.' % (a.cmd, date), '',
+              '* stock: %s; `uname -v` %s' % (a.stock_version or si.get('release', '?'), si.get('version', '?')),
+              '* ours: %s; `uname -v` %s' % (a.ours_version or oi.get('release', '?'), oi.get('version', '?')),
+              '* QEMU: `%s`' % 'qemu-system-x86_64 -accel tcg,thread=single -icount shift=0,sleep=off '
+              '-cpu max -smp 2 -m 1024 (scripts/qemu-run.sh, BENCH=1)',
+              '* repetitions: %s, iteration scale %s' % (oi.get('reps', '?'), oi.get('scale', '?')),
+              '', 'Unit: guest instructions per iteration. Lower is better.', '',
+              md_table(rows, pairs), '',
+              '![setuid churn cost against live users](setuid-churn.svg)', '',
+              '`setuid-churn.svg`: cost of one `setresuid(u,u,0)` + `setresuid(0,0,0)` against the '
+              'number of live users, stock vs ours (log x axis; points: medians, bars: min-max).',
+              '', METHOD, HOWTO]
+        if a.extra:
+            md += [a.extra]
+        with open(a.md, 'w') as f:
+            f.write('\n'.join(md) + '\n')
+        print('report: %s' % a.md)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

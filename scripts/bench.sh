@@ -1,0 +1,77 @@
+#!/bin/bash
+# make bench: A/B benchmark of this project's kernel against stock 6.12 (issue 6).
+#   1. builds the stock kernel (pristine tree, configs/base.config; variant stock) and
+#      ours (variant base), one after the other, with scripts/build-kernel.sh
+#   2. builds the payload (scripts/build-payload.sh; bench/ included) and a private
+#      initramfs build/initramfs-bench.cpio.gz (scripts/mkinitramfs.sh)
+#   3. boots both at the same time with BENCH=1 (QEMU -icount shift=0,sleep=off: guest
+#      ns == instructions, so host load does not matter) and the job 'bench'
+#      (tests/jobs/bench.sh -> /bin/execns-bench); serial logs build/logs/bench-<v>.log
+#   4. scans each log for kernel splats (scripts/results.py) and runs bench/report.py:
+#      one table on stdout, bench/RESULTS.md and bench/setuid-churn.svg rewritten.
+# Environment: BENCH_REPS (default 5), BENCH_SCALE (iteration multiplier, default 1),
+#   BENCH_ONLY (figure name substring), BENCH_SKIP_BUILD=1 (use the kernels as built),
+#   BENCH_SERIAL=1 (boot one kernel after the other), TIMEOUT (per boot, default 3600),
+#   BENCH_MD / BENCH_SVG (output paths; default bench/RESULTS.md, bench/setuid-churn.svg).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+REPS=${BENCH_REPS:-5}
+SCALE=${BENCH_SCALE:-1}
+MD=${BENCH_MD:-$REPO/bench/RESULTS.md}
+SVG=${BENCH_SVG:-$REPO/bench/setuid-churn.svg}
+INITRD=$BUILD/initramfs-bench.cpio.gz
+export TIMEOUT=${TIMEOUT:-3600}
+export BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}   # booting under -icount takes minutes on a busy host
+unset KVM
+
+[ -f "$BUILD/.tree-manifest" ] || "$REPO/scripts/prepare-tree.sh"
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+	"$REPO/scripts/build-kernel.sh" stock
+	"$REPO/scripts/build-kernel.sh" base
+fi
+for v in stock base; do
+	[ -f "$(obj_dir $v)/arch/x86/boot/bzImage" ] || die "no $v kernel: $(obj_dir $v)/arch/x86/boot/bzImage"
+done
+"$REPO/scripts/build-payload.sh" base
+[ -x "$BUILD/guest/bin/execns-bench" ] || die "the payload has no bin/execns-bench (bench/Makefile install-guest)"
+"$REPO/scripts/mkinitramfs.sh" "$INITRD"
+
+APPEND="${APPEND:-} execns.bench_reps=$REPS execns.bench_scale=$SCALE${BENCH_ONLY:+ execns.bench_only=$BENCH_ONLY}"
+export APPEND INITRD BENCH=1
+rcs=()
+if [ "${BENCH_SERIAL:-0}" = 1 ]; then
+	for v in stock base; do
+		rc=0; "$REPO/scripts/qemu-run.sh" bench $v || rc=$?; rcs+=("$v=$rc")
+	done
+else
+	"$REPO/scripts/qemu-run.sh" bench stock & p1=$!
+	sleep 2
+	"$REPO/scripts/qemu-run.sh" bench base & p2=$!
+	rc=0; wait $p1 || rc=$?; rcs+=("stock=$rc")
+	rc=0; wait $p2 || rc=$?; rcs+=("base=$rc")
+fi
+say "bench jobs finished: ${rcs[*]}"
+
+bad=0
+for v in stock base; do
+	echo "---- splat scan of $LOGS/bench-$v.log"
+	"$REPO/scripts/results.py" --mode run --job bench --allow "$REPO/tests/splat-allowlist.txt" \
+		"$LOGS/bench-$v.log" | tail -4 || bad=1
+done
+
+ver=$(kernel_version "$(pristine_dir)")
+head=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=$(git -C "$REPO" status --porcelain -- include kernel rust patches Kbuild configs 2>/dev/null | head -1)
+cmd="make bench"
+[ "$REPS" = 5 ] || cmd="BENCH_REPS=$REPS $cmd"
+[ "$SCALE" = 1 ] || cmd="BENCH_SCALE=$SCALE $cmd"
+echo
+python3 "$REPO/bench/report.py" --stock "$LOGS/bench-stock.log" --ours "$LOGS/bench-base.log" \
+	--md "$MD" --svg "$SVG" --cmd "$cmd" \
+	--stock-version "Linux $ver, pristine (Debian linux-source-6.12), configs/base.config" \
+	--ours-version "Linux $ver + this repo at $head${dirty:+ (with uncommitted kernel changes)}, configs/base.config (variant base)"
+[ $bad = 0 ] || die "kernel splat or job failure in a bench log (above)"
+for r in "${rcs[@]}"; do
+	[ "${r#*=}" = 0 ] || die "bench job failed: $r (logs: $LOGS/bench-*.log)"
+done
