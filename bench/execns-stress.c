@@ -378,7 +378,7 @@ static void make_call(uint64_t seed, uint64_t idx, struct call *c)
 			if ((b >> (i * 3)) % 4 == 0)
 				c->flags |= flag_bits[i];
 	} else if (x < 85) {	/* valid flags plus one invalid bit */
-		c->flags = (splitmix(&c->rs) & VALID_FLAGS) | (1 << (splitmix(&c->rs) % 32));
+		c->flags = (int)((splitmix(&c->rs) & VALID_FLAGS) | (1u << (splitmix(&c->rs) % 32)));
 		if (!(c->flags & ~VALID_FLAGS))
 			c->flags |= CLONE_FILES;
 	} else
@@ -851,8 +851,18 @@ static void conc_run(uint64_t seed, int nns, int procs, double seconds)
 		/* the maps can be written once the worker is in its namespace */
 		snprintf(path, sizeof(path), "/proc/%d/uid_map", pids[i]);
 		end = mono() + 60;
-		while (write_str(path, "0 0 65536\n") && mono() < end)
+		while (write_str(path, "0 0 65536\n")) {
+			int st;
+
+			if (mono() > end || waitpid(pids[i], &st, WNOHANG) == pids[i]) {
+				printf("# conc: worker %d did not get into its user namespace\n", i);
+				pids[i] = -1;
+				break;
+			}
 			usleep(2000);
+		}
+		if (pids[i] < 0)
+			continue;
 		snprintf(path, sizeof(path), "/proc/%d/gid_map", pids[i]);
 		if (write_str(path, "0 0 65536\n"))
 			printf("# conc: worker %d: cannot write its maps: %m\n", i);
