@@ -265,6 +265,49 @@ comparisons).
 """
 
 
+STRESS = """\
+## Stress (make stress) and the short version in make check
+
+Results of the last run: [STRESS.md](STRESS.md).
+
+`scripts/stress.sh` builds the `debug` kernel (KASAN, lockdep, DEBUG_ATOMIC_SLEEP,
+kmemleak, Rust debug assertions), boots it with the job `stress`
+(`tests/jobs/stress.sh`) and summarises the serial log `build/logs/stress-debug.log`
+with `scripts/results.py --mode run --job stress`: the job's exit status plus the splat
+scan of the whole log (BUG, WARNING, KASAN, lockdep, kmemleak, Rust panics...).
+`STRESS_CALLS=100000`, `STRESS_SECONDS=60`, `STRESS_SEED=` (reproduce a run),
+`STRESS_THREADS=4`. The guest program is `bench/execns-stress.c` (TAP output):
+
+* `fuzz`: execns() calls, each in a forked child, from 1-4 threads. The parameters of
+  call *i* depend only on (seed, *i*): flags (none, valid subsets, valid + one invalid
+  bit, random words), filename (the valid target, a `#!` script, a valid 4,000-byte path,
+  NULL, unmapped, 0xffffffff81000000, non-canonical, random, a string running into an
+  unmapped page, > PATH_MAX, a component > NAME_MAX, missing, empty, a directory, not
+  executable, garbage, a symlink loop, ENOTDIR), argv and envp (valid, NULL, 1,000
+  strings, unmapped, kernel address, an unmapped or kernel element, unterminated at a
+  page end, a string > MAX_ARG_STRLEN), root or uid 1000, from the main thread or from
+  one of 1-3 extra threads, with 0-3 extra open fds (a high one, some close-on-exec).
+  Checks: invalid flag bits always give EINVAL; a call succeeds if and only if all its
+  arguments are valid (and an unprivileged caller asks for CLONE_NEWUSER with other
+  namespaces); the new program (`/bin/execns-stress-target`, no libc) finds no open fd;
+  no call hangs (60 s alarm). Printed: calls, successes, processes and threads spawned,
+  the errno histogram, signals, the first unexpected results.
+* `conc`: 8 workers started with a privileged `execns(CLONE_NEWUSER)` (fresh uid
+  table each; the parent writes their uid/gid maps; each re-executes itself to become
+  root of its namespace) run 3 processes each mixing setuid churn over 2,000 uids
+  (holding pipes now and then), fork/exit and execns() (CLONE_NEWUSER included: nested
+  fresh tables), for the given seconds; the root table gets the same mix meanwhile.
+  Checks: 8 distinct fresh tables; each worker table's `records` back to its baseline
+  once its processes are gone (polled, RCU); the root table's `records` back to its
+  baseline (`/proc/self/uid_table`).
+* `kmemleak`: 6 s pause, `echo scan` twice, any `unreferenced object` fails.
+
+`make check` runs `tests/guest/stress-short`: the same program with fewer calls (at
+most 30 s of fuzzing) and 15 s of concurrency stress, without the kmemleak scan (the
+check job scans at its end anyway).
+"""
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--stock', required=True)
@@ -302,7 +345,7 @@ def main():
               '![setuid churn cost against live users](setuid-churn.svg)', '',
               '`setuid-churn.svg`: cost of one `setresuid(u,u,0)` + `setresuid(0,0,0)` against the '
               'number of live users, stock vs ours (log x axis; points: medians, bars: min-max).',
-              '', METHOD, HOWTO]
+              '', METHOD, HOWTO, STRESS]
         if a.extra:
             md += [a.extra]
         with open(a.md, 'w') as f:
