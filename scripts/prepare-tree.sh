@@ -148,9 +148,10 @@ remove_file() {
 		while [ "$d" != . ] && [ ! -d "$P/$d" ] && rmdir "$SRC/$d" 2>/dev/null; do d=$(dirname "$d"); done
 	fi
 }
-for f in "${!want[@]}"; do
+while IFS= read -r f; do
+	[ -n "$f" ] || continue
 	if [ -e "$STAGE/$f" ]; then sync_file "$f" "$STAGE/$f"; else remove_file "$f"; fi
-done
+done < <(printf '%s\n' "${!want[@]}" | sort)
 if [ -f "$MANIFEST" ]; then
 	while IFS= read -r f; do
 		[ -n "$f" ] && [ -z "${want[$f]:-}" ] || continue
