@@ -81,19 +81,12 @@ shell: setup tree
 	@$(S)/mkinitramfs.sh
 	@INTERACTIVE=1 $(S)/qemu-run.sh shell $(RUN_VARIANT)
 
-check: setup tree
-	@echo $$(date +%s) > $(B)/.check-start
-	@$(S)/build-kernel.sh $(CHECK_VARIANT)
-	@$(S)/build-payload.sh $(CHECK_VARIANT)
-	@$(S)/mkinitramfs.sh
-	@$(S)/host-tests.sh
-	@$(S)/qemu-run.sh check $(CHECK_VARIANT) || true
-	@$(MAKE) --no-print-directory results
+check:
+	@CHECK_VARIANT=$(CHECK_VARIANT) $(S)/check.sh
 
 # re-summarise the last check run
 results:
 	@hl=; [ ! -f $(B)/logs/host-tests.log ] || hl="--host-log $(B)/logs/host-tests.log --host-rc $$(cat $(B)/logs/host-tests.rc 2>/dev/null || echo 1)"; \
-	[ ! -f $(B)/.check-start ] || echo "(make check wall time so far: $$(( $$(date +%s) - $$(cat $(B)/.check-start) )) s)"; \
 	$(S)/results.py --mode check --allow tests/splat-allowlist.txt $$hl $(B)/logs/check-$(CHECK_VARIANT).log
 
 bench: setup tree
@@ -104,7 +97,7 @@ stress: setup tree
 
 clean:
 	rm -rf $(B)/src $(B)/src.tmp $(B)/obj-* $(B)/guest $(B)/headers $(B)/initramfs* \
-		$(B)/logs $(B)/tools $(B)/.tree-* $(B)/.check-start
+		$(B)/logs $(B)/tools $(B)/.tree-*
 
 distclean:
 	rm -rf $(B)

@@ -182,8 +182,13 @@ def main():
         except FileNotFoundError:
             pass
 
-    with open(a.log, 'rb') as f:
-        lines = [clean(l) for l in f.read().decode('utf-8', 'replace').split('\n')]
+    try:
+        with open(a.log, 'rb') as f:
+            lines = [clean(l) for l in f.read().decode('utf-8', 'replace').split('\n')]
+    except OSError as e:
+        print('no serial log: %s' % e)
+        print('0 passed, 1 failed')
+        return 1
 
     total = Tally()
     job = a.job or ('check' if a.mode == 'check' else None)
