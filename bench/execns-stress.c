@@ -3,7 +3,7 @@
  * execns-stress: a seeded fuzzer and a concurrency stress for execns(2) and the
  * per-user-namespace uid tables. Prints TAP (one line per check) and counts.
  *
- *   execns-stress fuzz [--seed S] [--calls N] [--threads T] [--seconds S]
+ *   execns-stress fuzz [--seed S] [--calls N] [--from I] [--threads T] [--fuzz-seconds S] [--verbose]
  *       N execns() calls (default 10000), each in a forked child, from T parallel
  *       threads (1-4, default 4). Every call's parameters are derived from (seed,
  *       call index) only, so a run is reproducible whatever the thread interleaving:
@@ -17,7 +17,8 @@
  *       child); from the main thread or from one of 1-3 extra threads; with extra
  *       open fds (some close-on-exec, some not).
  *       The valid target (/bin/execns-stress-target) exits 0 only if it has no fd.
- *       --seconds stops early (the count of calls made is printed).
+ *       --fuzz-seconds S stops early (the count of calls made is printed). To replay
+ *       one call: --seed S --from I --calls 1 --threads 1 --verbose (prints each call).
  *   execns-stress conc [--seconds S] [--ns 8] [--procs 3] [--seed S]
  *       8 workers started with a privileged execns(CLONE_NEWUSER), i.e. each in a
  *       user namespace with a fresh uid table (the parent writes their uid/gid maps,
@@ -487,6 +488,7 @@ static __attribute__((noreturn)) void child_call(struct call *c)
 static struct {
 	pthread_mutex_t lock;
 	uint64_t seed, next, calls, limit;
+	int verbose;
 	double deadline;
 	uint64_t ok, codes[NCODES], sigs[65], forks, threads;
 	uint64_t unexpected, fd_leaks, hangs, by_fn[FN_COUNT];
@@ -521,6 +523,13 @@ static void *fuzz_thread(void *arg)
 		if (idx >= F.limit || (F.deadline && mono() > F.deadline))
 			break;
 		make_call(F.seed, idx, &c);
+		if (F.verbose) {
+			char d[200];
+
+			describe(&c, d, sizeof(d));
+			printf("# fuzz: %s\n", d);
+			fflush(stdout);
+		}
 		pid = fork();
 		if (pid < 0) {
 			perror("fork");
@@ -586,14 +595,15 @@ static int have_execns(void)
 	return sys_execns(0, NULL, NULL, NULL) < 0 && errno == EFAULT;
 }
 
-static void fuzz_run(uint64_t seed, uint64_t calls, int nthreads, double seconds)
+static void fuzz_run(uint64_t seed, uint64_t from, uint64_t calls, int nthreads, double seconds)
 {
 	pthread_t t[4];
 	double t0 = mono();
 
 	fuzz_setup();
 	F.seed = seed;
-	F.limit = calls;
+	F.next = from;
+	F.limit = from + calls;
 	F.deadline = seconds > 0 ? t0 + seconds : 0;
 	printf("# fuzz: seed=%llu calls=%llu threads=%d%s (reproduce: execns-stress fuzz --seed %llu --calls %llu)\n",
 	       (unsigned long long)seed, (unsigned long long)calls, nthreads,
@@ -624,7 +634,8 @@ static void fuzz_run(uint64_t seed, uint64_t calls, int nthreads, double seconds
 	printf("\n");
 	for (int i = 0; i < F.nbad; i++)
 		printf("# fuzz: unexpected: %s\n", F.first_bad[i]);
-	tap(F.calls > 0 && F.ok > 0 && F.unexpected == 0 && (seconds > 0 || F.calls == calls),
+	tap(F.calls > 0 && (F.ok > 0 || calls < 100) && F.unexpected == 0 &&
+	    (seconds > 0 || F.calls == calls),
 	    "fuzz: %llu calls, %llu successes, %llu unexpected results (seed %llu)",
 	    (unsigned long long)F.calls, (unsigned long long)F.ok,
 	    (unsigned long long)F.unexpected, (unsigned long long)seed);
@@ -946,7 +957,7 @@ static void kmemleak_check(void)
 
 int main(int argc, char **argv)
 {
-	uint64_t seed = 0, calls = 10000;
+	uint64_t seed = 0, calls = 10000, from = 0;
 	int threads = 4, nns = 8, procs = 3, kmemleak = 0, have_seed = 0, plan;
 	double seconds = 20, fuzz_seconds = 0;
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -971,6 +982,10 @@ int main(int argc, char **argv)
 			nns = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--procs") && i + 1 < argc)
 			procs = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--from") && i + 1 < argc)
+			from = strtoull(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--verbose"))
+			F.verbose = 1;
 		else if (!strcmp(argv[i], "--kmemleak"))
 			kmemleak = 1;
 		else
@@ -978,7 +993,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(mode, "fuzz") && strcmp(mode, "conc") && strcmp(mode, "all")) {
 		fprintf(stderr,
-			"usage: %s fuzz|conc|all [--seed S] [--calls N] [--threads 1-4] [--fuzz-seconds S]\n"
+			"usage: %s fuzz|conc|all [--seed S] [--calls N] [--from I] [--verbose] [--threads 1-4]\n"
+			"          [--fuzz-seconds S]\n"
 			"          [--seconds S (conc)] [--ns N] [--procs N] [--kmemleak]\n", argv[0]);
 		return 2;
 	}
@@ -1009,7 +1025,7 @@ int main(int argc, char **argv)
 	printf("# root uid table: records=%lld at start\n", root_base);
 
 	if (strcmp(mode, "conc"))
-		fuzz_run(seed, calls, threads, fuzz_seconds);
+		fuzz_run(seed, from, calls, threads, fuzz_seconds);
 	if (strcmp(mode, "fuzz"))
 		conc_run(seed, nns, procs, seconds);
 
