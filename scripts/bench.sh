@@ -11,7 +11,9 @@
 #      one table on stdout, bench/RESULTS.md and bench/setuid-churn.svg rewritten.
 # Environment: BENCH_REPS (default 5), BENCH_SCALE (iteration multiplier, default 1),
 #   BENCH_ONLY (figure name substring), BENCH_SKIP_BUILD=1 (use the kernels as built),
-#   BENCH_SERIAL=1 (boot one kernel after the other), TIMEOUT (per boot, default 3600),
+#   BENCH_SERIAL=1 (boot one kernel after the other), BENCH_BOOT="stock base" (the
+#   kernels to boot; a kernel left out is reported from its existing serial log, e.g.
+#   BENCH_BOOT=base after a change of ours only), TIMEOUT (per boot, default 3600),
 #   BENCH_MD / BENCH_SVG (output paths; default bench/RESULTS.md, bench/setuid-churn.svg).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -26,11 +28,11 @@ export BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}   # booting under -icount takes minutes
 unset KVM
 
 [ -f "$BUILD/.tree-manifest" ] || "$REPO/scripts/prepare-tree.sh"
+BOOT=${BENCH_BOOT:-stock base}
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-	"$REPO/scripts/build-kernel.sh" stock
-	"$REPO/scripts/build-kernel.sh" base
+	for v in $BOOT; do "$REPO/scripts/build-kernel.sh" $v; done
 fi
-for v in stock base; do
+for v in $BOOT; do
 	[ -f "$(obj_dir $v)/arch/x86/boot/bzImage" ] || die "no $v kernel: $(obj_dir $v)/arch/x86/boot/bzImage"
 done
 "$REPO/scripts/build-payload.sh" base
@@ -41,15 +43,18 @@ APPEND="${APPEND:-} execns.bench_reps=$REPS execns.bench_scale=$SCALE${BENCH_ONL
 export APPEND INITRD BENCH=1
 rcs=()
 if [ "${BENCH_SERIAL:-0}" = 1 ]; then
-	for v in stock base; do
+	for v in $BOOT; do
 		rc=0; "$REPO/scripts/qemu-run.sh" bench $v || rc=$?; rcs+=("$v=$rc")
 	done
 else
-	"$REPO/scripts/qemu-run.sh" bench stock & p1=$!
-	sleep 2
-	"$REPO/scripts/qemu-run.sh" bench base & p2=$!
-	rc=0; wait $p1 || rc=$?; rcs+=("stock=$rc")
-	rc=0; wait $p2 || rc=$?; rcs+=("base=$rc")
+	declare -A pids
+	for v in $BOOT; do
+		"$REPO/scripts/qemu-run.sh" bench $v & pids[$v]=$!
+		sleep 2
+	done
+	for v in $BOOT; do
+		rc=0; wait ${pids[$v]} || rc=$?; rcs+=("$v=$rc")
+	done
 fi
 say "bench jobs finished: ${rcs[*]}"
 
@@ -64,6 +69,7 @@ ver=$(kernel_version "$(pristine_dir)")
 head=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git -C "$REPO" status --porcelain -- include kernel rust patches Kbuild configs 2>/dev/null | head -1)
 cmd="make bench"
+[ "$BOOT" = "stock base" ] || cmd="BENCH_BOOT='$BOOT' $cmd"
 [ "$REPS" = 5 ] || cmd="BENCH_REPS=$REPS $cmd"
 [ "$SCALE" = 1 ] || cmd="BENCH_SCALE=$SCALE $cmd"
 echo
