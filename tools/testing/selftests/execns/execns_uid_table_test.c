@@ -458,9 +458,11 @@ TEST_F(uid_table, userns_capabilities_do_not_escape)
 
 /*
  * uid 1000 keeping only CAP_SYS_RESOURCE: execns(CLONE_NEWUSER) gives a
- * fresh table whose one record is the program's kuid 1000, and the init
- * table drops the caller's record for 1000 (back to its baseline) while
- * the program still runs.
+ * fresh table whose one record is the program's kuid 1000.  The init
+ * table's record for 1000 (the caller's before the exec) may stay while
+ * the program runs, pinned by the credentials the executable was opened
+ * with (mm->exe_file->f_cred), but no more than that one, and it goes
+ * when the program exits.
  */
 TEST_F(uid_table, fresh_table_moves_the_record)
 {
@@ -487,8 +489,7 @@ TEST_F(uid_table, fresh_table_moves_the_record)
 		ASSERT_EQ(0, uid_table_read(path, &t));
 		EXPECT_NE(self->init.id, t.id);
 		EXPECT_EQ(1, t.records);
-		/* The caller's record for 1000 in the init table is gone. */
-		EXPECT_EQ(base, records_wait_for(base, 5000));
+		EXPECT_GE(base + 1, records_now());
 	}
 	run_finish(r);
 	ASSERT_EQ(0, res->setup_step);
@@ -608,6 +609,8 @@ TEST_F_TIMEOUT(limit, epoll_max_user_watches, 60)
 	struct child_result *ra, *rb, *rc;
 	struct uid_table ta, tb;
 
+	if (epoll_create1(0) < 0 && errno == ENOSYS)
+		SKIP(return, "no epoll (CONFIG_EPOLL)");
 	ASSERT_EQ(0, sysctl_set(&self->sysctl, "/proc/sys/fs/epoll/max_user_watches", "10"));
 
 	start_limited(_metadata, &self->s, &self->a, variant->how,
