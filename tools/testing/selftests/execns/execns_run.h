@@ -66,13 +66,17 @@ static int open_many_fds(const char *dir)
 static volatile int threads_started;
 static volatile unsigned long spin_counter;
 
+/*
+ * A thread that keeps running: it spins, with short sleeps so that on a
+ * slow (single-CPU, emulated) guest the calling thread still gets the CPU.
+ */
 static void *spin_thread(void *arg)
 {
 	__atomic_add_fetch(&threads_started, 1, __ATOMIC_SEQ_CST);
 	for (;;) {
-		spin_counter++;
-		if (!(spin_counter & 0xfffff))
-			sched_yield();
+		for (int i = 0; i < 20000; i++)
+			spin_counter++;
+		usleep(200);
 	}
 	return NULL;
 }

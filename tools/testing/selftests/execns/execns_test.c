@@ -553,6 +553,10 @@ TEST_F_TIMEOUT(fail, einval_unknown_flags, 180)
 		expect_failure(_metadata, &self->s, flags, variant->prep,
 			       self->s.helper, DEFAULT_ARGV, DEFAULT_ENVP,
 			       EINVAL, what);
+		/* EINVAL before EFAULT (a few flags suffice: it is slow). */
+		if (bad_flags[i] != CLONE_VM && bad_flags[i] != CLONE_FILES &&
+		    bad_flags[i] != -1)
+			continue;
 		snprintf(what, sizeof(what), "flag %#x, bad filename", bad_flags[i]);
 		expect_failure(_metadata, &self->s, flags, variant->prep,
 			       self->bad, DEFAULT_ARGV, DEFAULT_ENVP,

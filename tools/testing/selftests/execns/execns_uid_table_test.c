@@ -722,17 +722,18 @@ TEST_F(uid_table, records_return_to_baseline)
 }
 
 static volatile int threads_switched;
-static volatile int threads_release;
+static int threads_release[2];	/* a pipe: closing the write end releases */
 
 static void *switch_uid_thread(void *arg)
 {
 	uid_t uid = (uintptr_t)arg;
+	char c;
 
 	/* Raw syscall: only this thread's credentials change. */
 	if (syscall(SYS_setresuid, uid, -1, -1) == 0)
 		__atomic_add_fetch(&threads_switched, 1, __ATOMIC_SEQ_CST);
-	while (!threads_release)
-		usleep(1000);
+	while (read(threads_release[0], &c, 1) > 0)
+		;
 	return NULL;
 }
 
@@ -759,21 +760,23 @@ TEST_F_TIMEOUT(uid_table, many_live_users, 120)
 		struct uid_table t;
 		int i;
 
+		if (pipe(threads_release))
+			_exit(5);
 		pthread_attr_init(&attr);
 		pthread_attr_setstacksize(&attr, 64 * 1024);
 		for (i = 0; i < n; i++)
 			if (pthread_create(&th[i], &attr, switch_uid_thread,
 					   (void *)(uintptr_t)(30000 + i)))
 				_exit(1);
-		for (i = 0; i < 10000 && threads_switched < n; i++)
-			usleep(1000);
+		for (i = 0; i < 2000 && threads_switched < n; i++)
+			usleep(10000);
 		if (threads_switched != n)
 			_exit(2);
 		if (uid_table_read("self", &t))
 			_exit(3);
 		if (write(p[1], &t, sizeof(t)) != sizeof(t))
 			_exit(4);
-		threads_release = 1;
+		close(threads_release[1]);
 		for (i = 0; i < n; i++)
 			pthread_join(th[i], NULL);
 		_exit(0);
