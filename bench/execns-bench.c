@@ -249,7 +249,7 @@ static int grow_users(unsigned int n)
 static void bench_setuid(unsigned int n, int rep)
 {
 	char name[64];
-	long it = iters(5000);
+	long it = iters(20000);
 	uint32_t x = 12345;
 	uint64_t t0, t1;
 
@@ -333,7 +333,7 @@ int main(int argc, char **argv)
 				printf("BENCH-SKIP name=exec.execns0 reason=ENOSYS\n");
 		}
 		for (unsigned int k = 0; k < sizeof(nsf) / sizeof(nsf[0]); k++) {
-			long n = nsf[k].flags == ALL8 ? 40 : 100;
+			long n = nsf[k].flags == ALL8 ? 60 : 100;
 
 			/* alternate the two ways within each repetition */
 			snprintf(name, sizeof(name), "nsexec.%s.unshare", nsf[k].name);
