@@ -12,7 +12,8 @@
 #      (BUG/WARNING/KASAN/lockdep/kmemleak/...). Serial log: build/logs/stress-debug.log.
 # Environment: STRESS_CALLS (default 100000), STRESS_SECONDS (default 60), STRESS_SEED
 #   (default: random, printed; reproduce with it), STRESS_THREADS (1-4, default 4),
-#   STRESS_VARIANT (default debug), STRESS_SKIP_BUILD=1, TIMEOUT (default 7200 s).
+#   STRESS_FUZZ_SECONDS (time limit of the fuzzer; default none), STRESS_VARIANT (default
+#   debug), STRESS_SKIP_BUILD=1, TIMEOUT (default 7200 s).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -29,6 +30,7 @@ export BOOT_TIMEOUT=${BOOT_TIMEOUT:-600}
 
 APPEND="${APPEND:-} execns.stress_calls=${STRESS_CALLS:-100000} execns.stress_seconds=${STRESS_SECONDS:-60}"
 APPEND+=" execns.stress_threads=${STRESS_THREADS:-4}${STRESS_SEED:+ execns.stress_seed=$STRESS_SEED}"
+APPEND+="${STRESS_FUZZ_SECONDS:+ execns.stress_fuzz_seconds=$STRESS_FUZZ_SECONDS}"
 export APPEND INITRD
 start=$(date +%s)
 rc=0
