@@ -464,7 +464,7 @@ TEST_F(uid_table, userns_capabilities_do_not_escape)
  * with (mm->exe_file->f_cred), but no more than that one, and it goes
  * when the program exits.
  */
-TEST_F(uid_table, fresh_table_moves_the_record)
+TEST_F(uid_table, fresh_table_holds_the_program_record)
 {
 	struct run *r = &self->r;
 	struct child_result *res;
