@@ -11,6 +11,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+pipeline_lock
 VARIANT=${1:-${VARIANT:-base}}
 FEATURE_SYMS=${FEATURE_SYMS:-^EXECNS}
 S=$(variant_src "$VARIANT")

@@ -8,6 +8,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+pipeline_lock
 VARIANT=${1:-${VARIANT:-base}}
 O=$BUILD/obj-headers   # headers do not depend on the config; own dir, no clash with builds
 HDR=$BUILD/headers

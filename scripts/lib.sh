@@ -77,3 +77,14 @@ variant_src() {
 	esac
 }
 obj_dir() { echo "$BUILD/obj-$1"; }
+
+# pipeline_lock: serialise the steps that write into $BUILD (tree, kernel builds, payload,
+# initramfs) between concurrent pipeline runs on the same build dir (e.g. a `make check`
+# and a `make run` started by two people). Held until the calling script exits.
+pipeline_lock() {
+	exec 9>"$BUILD/.pipeline.lock"
+	if ! flock -n 9; then
+		say "waiting for another pipeline run using $BUILD ($(basename "$0"))..."
+		flock 9
+	fi
+}

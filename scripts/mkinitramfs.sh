@@ -8,6 +8,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+pipeline_lock
 OUT=${1:-$BUILD/initramfs.cpio.gz}
 ROOT=$BUILD/initramfs-root
 GUEST=$BUILD/guest

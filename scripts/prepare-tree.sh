@@ -16,6 +16,7 @@ set -euo pipefail
 OVERLAY_DIRS="arch block fs include init ipc kernel lib mm net security rust/kernel rust/helpers Documentation tools/testing/selftests/execns"
 KBUILD_DEST=kernel/execns/Kbuild
 
+pipeline_lock
 ensure_pristine
 P=$(pristine_dir)
 MANIFEST=$BUILD/.tree-manifest
