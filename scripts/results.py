@@ -242,6 +242,9 @@ def main():
             t, nres = parse_tap(b['lines'], name)
             rc = b['rc']
             if rc is None:
+                # one failure for a program that took the guest down (not one per missing result)
+                t.failures = [f for f in t.failures if 'plan 1..' not in f]
+                t.failed = len(t.failures)
                 t.fail('%s: no ### END marker (test hung or took the guest down)' % name)
             elif rc == 4 and nres == 0:
                 t.skipped += 1
@@ -288,6 +291,8 @@ def main():
     if begin is not None and not job_end:
         total.fail('the job did not finish: no end-of-job marker (kernel panic/crash or timeout)')
     for l in host_lines:
+        if 'without the end-of-job marker' in l and begin is not None and not job_end:
+            continue  # already counted just above
         total.fail(l[4:].strip())
     if a.mode == 'run' and job_end:
         rc = int(job_end[-1].group(2))
