@@ -40,6 +40,10 @@ SPLATS = [
     r'DEBUG_LOCKS_WARN_ON', r'BUG_ON\(', r'invalid opcode:',
 ]
 SPLAT = re.compile('|'.join('(?:%s)' % p for p in SPLATS))
+SPLAT_HEADER = re.compile(r'\bBUG:|kernel BUG at|WARNING:|cut here|\bOops\b|Kernel panic|'
+                          r'possible (?:circular|recursive) locking|inconsistent lock state|'
+                          r'suspicious RCU usage|refcount_t:|unreferenced object|panicked at|'
+                          r'sleeping function called|general protection fault|UBSAN')
 
 
 def clean(line):
@@ -154,9 +158,12 @@ def scan_splats(lines, allow):
     hits = [i for i, l in enumerate(lines)
             if SPLAT.search(l) and not l.startswith('### ') and
             not any(a.search(l) for a in allow)]
+    # a hit within 40 lines of the previous one continues that splat (Call Trace: ...),
+    # unless it is the header of a new report more than 15 lines after the current start
     regions = []
     for i in hits:
-        if regions and i - regions[-1][1] <= 40:
+        if regions and i - regions[-1][1] <= 40 and \
+                (i - regions[-1][0] <= 15 or not SPLAT_HEADER.search(lines[i])):
             regions[-1][1] = i
         else:
             regions.append([i, i])
