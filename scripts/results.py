@@ -95,6 +95,7 @@ def parse_tap(lines, label):
     """Count leaf results of (possibly nested) TAP/KTAP."""
     t = Tally()
     seen_indents = []  # indents of all results so far
+    counts = {}        # indent -> results seen at that indent in the current group
     plans = {}     # indent -> [expected, seen]
     subtest = {}   # indent -> name of the '# Subtest:' announced at that indent
     nresults = 0
@@ -110,8 +111,17 @@ def parse_tap(lines, label):
         ind, rest = indent_of(raw)
         m = PLAN.match(rest)
         if m:
+            n = int(m.group(1))
+            if counts.get(ind, 0) > 0 and ind not in plans:
+                # trailing plan (TAP allows the plan after the results)
+                if counts[ind] < n:
+                    t.fail('%s: plan 1..%d but only %d results (crashed or aborted?)'
+                           % (subtest.get(ind) or label, n, counts[ind]))
+                counts[ind] = 0
+                continue
             close(ind - 1)
-            plans[ind] = [int(m.group(1)), 0]
+            plans[ind] = [n, 0]
+            counts[ind] = 0
             continue
         if rest.startswith('# Subtest:'):
             subtest[ind] = rest[len('# Subtest:'):].strip()
@@ -121,6 +131,9 @@ def parse_tap(lines, label):
             continue
         nresults += 1
         close(ind)
+        counts[ind] = counts.get(ind, 0) + 1
+        for k in [k for k in counts if k > ind]:
+            del counts[k]
         if ind in plans:
             plans[ind][1] += 1
         # a result with results at a deeper indent since the previous result at this
