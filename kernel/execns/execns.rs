@@ -27,22 +27,7 @@ use kernel::{
     uid_table::UidTable,
 };
 
-/// Checks at build time that a Rust definition has the type of its C prototype.
-macro_rules! export_check {
-    ($($name:ident),* $(,)?) => {
-        $(
-            const _: () = {
-                if true {
-                    bindings::$name
-                } else {
-                    $name
-                };
-            };
-        )*
-    };
-}
-
-export_check!(
+kernel::export_check!(
     execns_ctx_init,
     execns_prepare,
     execns_commit,

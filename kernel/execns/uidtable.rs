@@ -20,23 +20,7 @@ use kernel::{
     user_namespace::UserNamespace,
 };
 
-/// Checks at build time that a Rust definition has the type of its C prototype, as read by
-/// bindgen from the header the C callers use.
-macro_rules! export_check {
-    ($($name:ident),* $(,)?) => {
-        $(
-            const _: () = {
-                if true {
-                    bindings::$name
-                } else {
-                    $name
-                };
-            };
-        )*
-    };
-}
-
-export_check!(
+kernel::export_check!(
     find_user,
     alloc_uid,
     free_uid,
