@@ -47,11 +47,6 @@ void rust_helper_put_user_ns(struct user_namespace *ns)
 	put_user_ns(ns);
 }
 
-void rust_helper_get_nsproxy(struct nsproxy *ns)
-{
-	get_nsproxy(ns);
-}
-
 void rust_helper_put_nsproxy(struct nsproxy *ns)
 {
 	put_nsproxy(ns);
