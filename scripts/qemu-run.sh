@@ -10,7 +10,9 @@
 #                     nested-virt machines like ours, hence TCG by default)
 #   INTERACTIVE=1     serial console on the terminal with input (make shell)
 #   ECHO=1            also show the serial output on the terminal
-#   QEMU_MEM, QEMU_SMP, APPEND (extra kernel parameters), INITRD, KERNEL
+#   QEMU_MEM, QEMU_SMP (default 2, one CPU per socket: SeaBIOS's MP table, which the
+#   base config without ACPI relies on, lists only the first CPU of each socket),
+#   APPEND (extra kernel parameters), INITRD, KERNEL
 # The serial log is build/logs/<job>-<variant>.log. Exit status: the job's rc from the
 # "### EXECNS JOB END job=<job> rc=<N>" marker; 124 on timeout; 125 if the guest died
 # without that marker (panic, crash).
@@ -32,7 +34,7 @@ accel=(-accel tcg)
 if [ "${BENCH:-0}" = 1 ]; then
 	accel=(-accel tcg,thread=single -icount shift=0,sleep=off)
 fi
-QEMU=(qemu-system-x86_64 -cpu max -smp "${QEMU_SMP:-2}" -m "${QEMU_MEM:-1024}"
+QEMU=(qemu-system-x86_64 -cpu max -smp "${QEMU_SMP:-2},sockets=${QEMU_SMP:-2}" -m "${QEMU_MEM:-1024}"
 	-nographic -no-reboot -kernel "$KERNEL" -initrd "$INITRD")
 
 if [ "${KVM:-0}" = 1 ] && [ "${BENCH:-0}" != 1 ]; then

@@ -14,21 +14,22 @@ failed=0
 for t in $tests; do
 	rm -rf /tmp/* 2>/dev/null
 	echo "### BEGIN $t"
+	t0=$(cut -d. -f1 /proc/uptime)
 	(cd /tmp && exec timeout "$T" "/tests/$t") </dev/null
 	rc=$?
-	echo "### END $t rc=$rc"
+	echo "### END $t rc=$rc seconds=$(($(cut -d. -f1 /proc/uptime) - t0))"
 	[ "$rc" = 0 ] || [ "$rc" = 4 ] || failed=$((failed + 1))
 done
 
 KML=/sys/kernel/debug/kmemleak
 if [ -w "$KML" ]; then
-	echo "### kmemleak scan"
+	echo "### kmemleak scan (uptime $(cut -d' ' -f1 /proc/uptime) s)"
 	# objects must be older than 5 s to be reported; scan twice to avoid transient refs
 	sleep 6
 	echo scan > "$KML"
 	echo scan > "$KML"
 	cat "$KML"
-	echo "### kmemleak scan done"
+	echo "### kmemleak scan done (uptime $(cut -d' ' -f1 /proc/uptime) s)"
 fi
 [ "$failed" -gt 100 ] && failed=100
 exit "$failed"
