@@ -190,7 +190,7 @@ fn fresh_uid_table(cred: *mut bindings::cred) -> Result {
     }
 
     let table = UidTable::new()?;
-    let user = UidTable::alloc(table.as_arc_borrow(), cred.uid())?;
+    let user = table.alloc(cred.uid())?;
     // SAFETY: `new_ns` was just created by `create_user_ns()` for these credentials, which are not
     // shared yet: no other task can reach it and it has no records.
     unsafe { UidTable::set_ns_table(new_ns, Some(table)) };

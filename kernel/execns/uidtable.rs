@@ -62,7 +62,7 @@ pub unsafe extern "C" fn alloc_uid(
     // SAFETY: `ns` is valid per the safety requirements.
     let ns = unsafe { UserNamespace::from_ptr(ns) };
     UidTable::of_ns(ns)
-        .and_then(|t| UidTable::alloc(t, Kuid::from_kuid(uid)).ok())
+        .and_then(|t| t.alloc(Kuid::from_kuid(uid)).ok())
         .map_or(ptr::null_mut(), |u| ARef::into_raw(u).as_ptr().cast())
 }
 
@@ -91,7 +91,7 @@ pub unsafe extern "C" fn uid_table_init(root: *mut bindings::user_struct) -> c_i
         Err(e) => return e.to_errno(),
     };
     // SAFETY: `root_user` is static, has a nonzero count and is in no table yet.
-    unsafe { UidTable::insert(table.as_arc_borrow(), root) };
+    unsafe { table.insert(root) };
     // SAFETY: Before any user namespace is created or any table used: nothing reads it yet.
     unsafe { UidTable::set_ns_table(UserNamespace::init_ns(), Some(table)) };
     0
@@ -106,7 +106,7 @@ pub unsafe extern "C" fn uid_table_init(root: *mut bindings::user_struct) -> c_i
 pub unsafe extern "C" fn uid_table_ns_inherit(ns: *mut bindings::user_namespace) {
     // SAFETY: `ns` is valid per the safety requirements.
     let ns = unsafe { UserNamespace::from_ptr(ns) };
-    let table = ns.parent().and_then(UidTable::of_ns).map(|t| t.into());
+    let table = ns.parent().and_then(UidTable::of_ns).map(UidTable::to_arc);
     // SAFETY: `ns` is not published yet.
     unsafe { UidTable::set_ns_table(ns, table) };
 }

@@ -160,7 +160,7 @@ impl Buckets {
         Ok(heads)
     }
 
-    #[inline]
+    #[inline(always)]
     fn bucket(&mut self, uid: Kuid) -> *mut bindings::hlist_head {
         let i = hash_32(uid.into_raw(), self.bits);
         // By the type invariant, `i < heads.len()`.
@@ -168,6 +168,7 @@ impl Buckets {
     }
 
     /// Returns the record of `uid`, without taking a reference.
+    #[inline(always)]
     fn find(&mut self, uid: Kuid) -> Option<NonNull<bindings::user_struct>> {
         let head = self.bucket(uid);
         // SAFETY: `head` is a valid bucket and, by the type invariant, every node reachable from
@@ -282,6 +283,11 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// Each record holds a reference to its table, and so does each user namespace using it, so a
 /// table lives as long as any of them.
 ///
+/// # Invariants
+///
+/// Every `UidTable` is owned by an [`Arc`]: [`UidTable::new`] is the only way to make one. So a
+/// `&UidTable` can be turned into an [`ArcBorrow`] and a new [`Arc`] taken from it.
+///
 /// # Examples
 ///
 /// ```
@@ -292,8 +298,8 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// assert_eq!(t.records(), 0);
 /// assert!(t.find(Kuid::from_raw(1000)).is_none());
 ///
-/// let a = UidTable::alloc(t.as_arc_borrow(), Kuid::from_raw(1000))?;
-/// let b = UidTable::alloc(t.as_arc_borrow(), Kuid::from_raw(1000))?;
+/// let a = t.alloc(Kuid::from_raw(1000))?;
+/// let b = t.alloc(Kuid::from_raw(1000))?;
 /// assert!(core::ptr::eq(&*a, &*b));
 /// assert!(a.uid() == Kuid::from_raw(1000));
 /// assert_eq!(t.records(), 1);
@@ -318,8 +324,8 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// let t1 = UidTable::new()?;
 /// let t2 = UidTable::new()?;
 /// assert!(t1.id() != t2.id());
-/// let a = UidTable::alloc(t1.as_arc_borrow(), Kuid::from_raw(1000))?;
-/// let b = UidTable::alloc(t2.as_arc_borrow(), Kuid::from_raw(1000))?;
+/// let a = t1.alloc(Kuid::from_raw(1000))?;
+/// let b = t2.alloc(Kuid::from_raw(1000))?;
 /// assert!(!core::ptr::eq(&*a, &*b));
 /// assert_eq!((t1.records(), t2.records()), (1, 1));
 /// // A record keeps its table alive.
@@ -339,7 +345,7 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// assert_eq!(t.buckets(), 16);
 /// let mut users = KVec::new();
 /// for uid in 0..3000u32 {
-///     users.push(UidTable::alloc(t.as_arc_borrow(), Kuid::from_raw(100_000 + uid * 7))?, GFP_KERNEL)?;
+///     users.push(t.alloc(Kuid::from_raw(100_000 + uid * 7))?, GFP_KERNEL)?;
 /// }
 /// assert_eq!(t.records(), 3000);
 /// assert!(t.buckets() >= 3000 && t.buckets() <= 4096);
@@ -395,6 +401,7 @@ impl UidTable {
     /// Returns the record of `uid` with a new reference, if there is one (`find_user()`).
     ///
     /// Any context but NMI.
+    #[inline]
     pub fn find(&self, uid: Kuid) -> Option<ARef<UserStruct>> {
         let mut inner = self.inner.lock();
         let up = inner.find(uid)?;
@@ -409,17 +416,24 @@ impl UidTable {
     /// Returns the record of `uid`, creating it if needed (`alloc_uid()`).
     ///
     /// Process context: may sleep.
-    pub fn alloc(this: ArcBorrow<'_, Self>, uid: Kuid) -> Result<ARef<UserStruct>> {
-        if let Some(up) = this.find(uid) {
-            return Ok(up);
+    #[inline]
+    pub fn alloc(&self, uid: Kuid) -> Result<ARef<UserStruct>> {
+        match self.find(uid) {
+            Some(up) => Ok(up),
+            None => self.alloc_new(uid),
         }
+    }
 
+    /// The slow path of [`UidTable::alloc`]: allocates a record and inserts it unless another
+    /// task was faster.
+    #[cold]
+    fn alloc_new(&self, uid: Kuid) -> Result<ARef<UserStruct>> {
         // SAFETY: Plain allocation, process context.
         let new =
             NonNull::new(unsafe { bindings::user_struct_alloc(uid.as_kuid()) }).ok_or(ENOMEM)?;
-        let table: Arc<Self> = this.into();
+        let table = self.to_arc();
 
-        let mut inner = this.inner.lock();
+        let mut inner = self.inner.lock();
         if let Some(up) = inner.find(uid) {
             // Lost a race with another `alloc()` of the same uid.
             // SAFETY: As in `find`: `up` is in the table and the lock is held.
@@ -438,7 +452,7 @@ impl UidTable {
         }
         drop(inner);
 
-        this.maybe_grow();
+        self.maybe_grow();
         // SAFETY: `new` came with one reference from `user_struct_alloc()`, owned by the `ARef`.
         Ok(unsafe { ARef::from_raw(new.cast()) })
     }
@@ -449,9 +463,9 @@ impl UidTable {
     ///
     /// `up` must be a valid record with a nonzero reference count, in no table, that lives until
     /// it is removed by [`UidTable::put`] (a static record never is).
-    pub unsafe fn insert(this: ArcBorrow<'_, Self>, up: *mut bindings::user_struct) {
-        let table: Arc<Self> = this.into();
-        let mut inner = this.inner.lock();
+    pub unsafe fn insert(&self, up: *mut bindings::user_struct) {
+        let table = self.to_arc();
+        let mut inner = self.inner.lock();
         // SAFETY: Per the safety requirements; `up` takes over the table reference.
         unsafe {
             (*up).uid_table = table.into_raw().cast_mut().cast();
@@ -468,6 +482,7 @@ impl UidTable {
     /// # Safety
     ///
     /// `up` must be a valid record and the caller must own the reference it drops.
+    #[inline]
     pub unsafe fn put(up: *mut bindings::user_struct) {
         // SAFETY: `up` is valid per the safety requirements.
         let count = unsafe { ptr::addr_of_mut!((*up).__count) };
@@ -475,7 +490,19 @@ impl UidTable {
         if unsafe { bindings::refcount_dec_not_one(count) } {
             return;
         }
+        // SAFETY: Per the safety requirements.
+        unsafe { Self::put_last(up) };
+    }
 
+    /// The slow path of [`UidTable::put`]: the reference dropped may be the last one.
+    ///
+    /// # Safety
+    ///
+    /// As for [`UidTable::put`].
+    #[cold]
+    unsafe fn put_last(up: *mut bindings::user_struct) {
+        // SAFETY: `up` is valid per the safety requirements.
+        let count = unsafe { ptr::addr_of_mut!((*up).__count) };
         // SAFETY: A record allocated by `alloc` or added by `insert` holds a reference to its
         // table in `uid_table`; records in no table have a null pointer there.
         let table = unsafe { (*up).uid_table }.cast::<Self>().cast_const();
@@ -536,16 +563,20 @@ impl UidTable {
     /// Returns the table of `ns`, if it has one yet (`init_user_ns` has one from
     /// `subsys_initcall` on).
     #[inline]
-    pub fn of_ns(ns: &UserNamespace) -> Option<ArcBorrow<'_, Self>> {
+    pub fn of_ns(ns: &UserNamespace) -> Option<&Self> {
         // SAFETY: `ns` is valid; its `uid_table` is set before the namespace is published and
         // only changes when it is released.
         let table = unsafe { (*ns.as_ptr()).uid_table }.cast::<Self>();
-        if table.is_null() {
-            None
-        } else {
-            // SAFETY: The namespace holds a reference to its table for as long as it lives.
-            Some(unsafe { ArcBorrow::from_raw(table) })
-        }
+        // SAFETY: A non-null `uid_table` is a reference the namespace holds to its table for as
+        // long as it lives (from `Arc::into_raw`).
+        unsafe { table.as_ref() }
+    }
+
+    /// Returns a new reference to this table.
+    #[inline]
+    pub fn to_arc(&self) -> Arc<Self> {
+        // SAFETY: By the type invariant `self` is owned by an `Arc`.
+        unsafe { ArcBorrow::from_raw(self) }.into()
     }
 
     /// Returns the user namespace a table was made for: the highest ancestor of `ns` (or `ns`)
