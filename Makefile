@@ -23,7 +23,7 @@ B := $(abspath $(BUILD))
 .NOTPARALLEL:
 .DEFAULT_GOAL := help
 .PHONY: help setup tree kernel headers payload initramfs host-tests run shell check \
-	bench stress results clean distclean
+	bench stress profile results clean distclean
 
 help:
 	@echo 'execns pipeline targets (details: README.md, section "Pipeline"):'
@@ -38,7 +38,9 @@ help:
 	@echo '  make payload    kselftests, userspace, samples -> $(BUILD)/guest'
 	@echo '  make initramfs  $(BUILD)/initramfs.cpio.gz (busybox + payload + jobs)'
 	@echo '  make host-tests make -C userspace test'
-	@echo '  make bench      scripts/bench.sh (if present)   make stress: scripts/stress.sh'
+	@echo '  make bench      A/B benchmark stock vs ours (scripts/bench.sh -> bench/RESULTS.md)'
+	@echo '  make stress     fuzzer + concurrency stress on the debug kernel (scripts/stress.sh)'
+	@echo '  make profile    per-function instruction profile of setuid churn (after make bench)'
 	@echo '  make clean      remove builds (keeps the extracted pristine tree)'
 	@echo '  make distclean  remove $(BUILD)/ entirely'
 	@echo 'Variables: KERNEL_SRC=/path/to/linux-6.12.y  BUILD=$(BUILD)  JOBS=$(JOBS)'
@@ -94,6 +96,9 @@ bench: setup tree
 
 stress: setup tree
 	@if [ -x $(S)/stress.sh ]; then $(S)/stress.sh; else echo "stress: scripts/stress.sh not written yet"; fi
+
+profile: setup
+	$(S)/profile.sh
 
 clean:
 	rm -rf $(B)/src $(B)/src.tmp $(B)/obj-* $(B)/guest $(B)/headers $(B)/initramfs* \

@@ -40,6 +40,9 @@ done
 "$REPO/scripts/mkinitramfs.sh" "$INITRD"
 
 APPEND="${APPEND:-} execns.bench_reps=$REPS execns.bench_scale=$SCALE${BENCH_ONLY:+ execns.bench_only=$BENCH_ONLY}"
+# one vCPU: every figure is single-threaded, and a second (idle) CPU only adds IPIs
+# and timer work to the instruction counts
+export QEMU_SMP=${QEMU_SMP:-1}
 export APPEND INITRD BENCH=1
 rcs=()
 if [ "${BENCH_SERIAL:-0}" = 1 ]; then
