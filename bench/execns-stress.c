@@ -489,7 +489,7 @@ static struct {
 	pthread_mutex_t lock;
 	uint64_t seed, next, calls, limit;
 	int verbose;
-	double deadline;
+	double deadline, start;
 	uint64_t ok, codes[NCODES], sigs[65], forks, threads;
 	uint64_t unexpected, fd_leaks, hangs, by_fn[FN_COUNT];
 	char first_bad[10][256];
@@ -555,6 +555,11 @@ static void *fuzz_thread(void *arg)
 			F.codes[code]++;
 		else
 			F.sigs[sig & 63]++;
+		if (F.calls % 5000 == 0) {	/* progress, for long runs */
+			printf("# fuzz: %llu calls, %.0f s\n", (unsigned long long)F.calls,
+			       mono() - F.start);
+			fflush(stdout);
+		}
 		pthread_mutex_unlock(&F.lock);
 
 		if (code >= X_FDLEAK && code < X_FELLTHROUGH) {
@@ -605,6 +610,7 @@ static void fuzz_run(uint64_t seed, uint64_t from, uint64_t calls, int nthreads,
 	F.next = from;
 	F.limit = from + calls;
 	F.deadline = seconds > 0 ? t0 + seconds : 0;
+	F.start = t0;
 	printf("# fuzz: seed=%llu calls=%llu threads=%d%s (reproduce: execns-stress fuzz --seed %llu --calls %llu)\n",
 	       (unsigned long long)seed, (unsigned long long)calls, nthreads,
 	       seconds > 0 ? " (time-limited)" : "", (unsigned long long)seed,
