@@ -212,7 +212,7 @@ METHOD = """\
   built with `configs/base.config` (the feature's `CONFIG_EXECNS*` simply do not exist
   there); `ours` = `build/src` (pristine + overlay + `patches/series`) with the same
   fragment (`base` variant, no debug options). Same initramfs, same static benchmark
-  binary (`bench/execns-bench.c`), same QEMU command line, 2 vCPUs, 1 GiB.
+  binary (`bench/execns-bench.c`), same QEMU command line, 1 vCPU, 1 GiB.
 * **Figures** (each timed loop is preceded by an untimed warm-up call and a 100 ms sleep
   so that deferred work of the previous loop - RCU callbacks, network namespace
   cleanup - does not land in it; idle time costs nothing under `sleep=off`):
@@ -338,7 +338,7 @@ def main():
               '* stock: %s; `uname -v` %s' % (a.stock_version or si.get('release', '?'), si.get('version', '?')),
               '* ours: %s; `uname -v` %s' % (a.ours_version or oi.get('release', '?'), oi.get('version', '?')),
               '* QEMU: `%s`' % 'qemu-system-x86_64 -accel tcg,thread=single -icount shift=0,sleep=off '
-              '-cpu max -smp 2 -m 1024 (scripts/qemu-run.sh, BENCH=1)',
+              '-cpu max,la57=off -smp 1,sockets=1 -m 1024 (scripts/qemu-run.sh, BENCH=1, QEMU_SMP=1)',
               '* repetitions: %s, iteration scale %s' % (oi.get('reps', '?'), oi.get('scale', '?')),
               '', 'Unit: guest instructions per iteration. Lower is better.', '',
               md_table(rows, pairs), '',

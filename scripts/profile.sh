@@ -1,55 +1,76 @@
 #!/bin/bash
-# make profile: where the instructions of the setuid churn go, per kernel function,
-# stock vs ours (bench/profile/, Documentation/core-api/uid-table.rst).
-#   Boots each kernel with QEMU -icount and the insn-profile TCG plugin, runs
-#   bench/profile/churn (N live users, ITERS timed iterations between two
-#   sched_yield() markers) and prints instructions per iteration per function.
-# Environment: PROFILE_USERS (default "16 65536"), PROFILE_ITERS (default 20000),
-#   PROFILE_BOOT (default "stock base"; kernels as built by make bench), PROFILE_TOP (25).
-# Outputs: build/profile/<variant>-<users>.{out,log,System.map}.
+# make profile: where the instructions go, per kernel function (bench/profile/,
+# Documentation/core-api/uid-table.rst "Where the instructions go").
+#   Boots a kernel with QEMU -icount and the insn-profile TCG plugin, runs one program
+#   of bench/profile/ whose timed loop sits between two sched_yield() markers, and
+#   prints instructions per iteration per function, one column per run.
+# Two profiles:
+#   default           setuid churn (bench/profile/churn.c) with PROFILE_USERS live users
+#                     (default "16 65536"), one column per kernel of PROFILE_BOOT
+#                     (default "stock base"), PROFILE_ITERS iterations (default 20000)
+#   PROFILE_NSEXEC=F  execns(F) against unshare(F) + close_range + execve
+#                     (bench/profile/nsexec.c) on our base kernel, PROFILE_ITERS
+#                     iterations (default 200); e.g. PROFILE_NSEXEC=0x7e020080 (all 8)
+# Needs the kernels and build/initramfs-bench.cpio.gz of make bench. PROFILE_TOP=25.
+# Outputs: build/profile/<run>.{out,log,System.map}.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-USERS=${PROFILE_USERS:-16 65536}
-ITERS=${PROFILE_ITERS:-20000}
-BOOT=${PROFILE_BOOT:-stock base}
 P=$BUILD/profile
 SRC=$REPO/bench/profile
 mkdir -p "$P/root/bin" "$P/root/jobs"
-
-for v in $BOOT; do
-	[ -f "$(obj_dir "$v")/arch/x86/boot/bzImage" ] ||
-		die "no $v kernel: make bench (or scripts/build-kernel.sh $v) first"
-done
 [ -f "$BUILD/initramfs-bench.cpio.gz" ] || die "no build/initramfs-bench.cpio.gz: make bench first"
 
 cc -shared -fPIC -O2 -Wall -o "$P/insn-profile.so" "$SRC/insn-profile.c"
 gcc -static -O2 -Wall -o "$P/root/bin/churn" "$SRC/churn.c"
+gcc -static -O2 -Wall -o "$P/root/bin/nsexec" "$SRC/nsexec.c"
 cat > "$P/root/jobs/profile.sh" <<'J'
 #!/bin/sh
-# execns.profile=<users>,<iterations>
-/bin/churn "${EXECNS_PROFILE%,*}" "${EXECNS_PROFILE#*,}"
+# execns.profile=<program>,<arg>,<arg>...: runs /bin/<program> <arg> <arg>...
+set -- $(echo "$EXECNS_PROFILE" | tr , ' ')
+prog=$1
+shift
+exec "/bin/$prog" "$@"
 J
 chmod +x "$P/root/jobs/profile.sh"
-# the kernel unpacks concatenated cpio archives in order: ours adds /bin/churn and the job
+# the kernel unpacks concatenated cpio archives in order: ours adds the programs and the job
 (cd "$P/root" && find . | cpio -o -H newc --quiet | gzip) > "$P/extra.cpio.gz"
 cat "$BUILD/initramfs-bench.cpio.gz" "$P/extra.cpio.gz" > "$P/initramfs.cpio.gz"
 
-for n in $USERS; do
+# run <name> <variant> <program,args...>: one profiled boot -> $P/<name>.out
+run() {
+	local name=$1 v=$2 what=$3 toggle
+	[ -f "$(obj_dir "$v")/arch/x86/boot/bzImage" ] ||
+		die "no $v kernel: make bench (or scripts/build-kernel.sh $v) first"
+	cp "$(obj_dir "$v")/System.map" "$P/$name.System.map"
+	toggle=$(awk '$3 == "__x64_sys_sched_yield" { print $1 }' "$P/$name.System.map")
+	say "profiling $v: ${what//,/ }"
+	timeout 3600 qemu-system-x86_64 -cpu max,la57=off -smp 1 -m 1024 -nographic -no-reboot \
+		-kernel "$(obj_dir "$v")/arch/x86/boot/bzImage" -initrd "$P/initramfs.cpio.gz" \
+		-append "console=ttyS0 panic=-1 oops=panic execns.job=profile execns.profile=$what" \
+		-accel tcg,thread=single -icount shift=0,sleep=off \
+		-plugin "$P/insn-profile.so,toggle=$toggle,out=$P/$name.out" \
+		</dev/null > "$P/$name.log" 2>&1 || true
+	grep -q ' done ' "$P/$name.log" || die "$name: the program did not finish (log: $P/$name.log)"
+	grep -qx '# toggles 2' "$P/$name.out" || die "$name: the markers were not seen twice ($P/$name.out)"
+	cols+=("$name=$P/$name.out:$P/$name.System.map")
+}
+
+if [ -n "${PROFILE_NSEXEC:-}" ]; then
+	ITERS=${PROFILE_ITERS:-200}
 	cols=()
-	for v in $BOOT; do
-		cp "$(obj_dir "$v")/System.map" "$P/$v-$n.System.map"
-		toggle=$(awk '$3 == "__x64_sys_sched_yield" { print $1 }' "$P/$v-$n.System.map")
-		say "profiling $v with $n live users, $ITERS iterations"
-		timeout 3600 qemu-system-x86_64 -cpu max -smp 1 -m 1024 -nographic -no-reboot \
-			-kernel "$(obj_dir "$v")/arch/x86/boot/bzImage" -initrd "$P/initramfs.cpio.gz" \
-			-append "console=ttyS0 panic=-1 oops=panic execns.job=profile execns.profile=$n,$ITERS" \
-			-accel tcg,thread=single -icount shift=0,sleep=off \
-			-plugin "$P/insn-profile.so,toggle=$toggle,out=$P/$v-$n.out" \
-			</dev/null > "$P/$v-$n.log" 2>&1 || true
-		grep -q 'churn done' "$P/$v-$n.log" || die "$v: churn did not finish (log: $P/$v-$n.log)"
-		grep -qx '# toggles 2' "$P/$v-$n.out" || die "$v: the markers were not seen twice ($P/$v-$n.out)"
-		cols+=("$v=$P/$v-$n.out:$P/$v-$n.System.map")
+	run execns base "nsexec,execns,$PROFILE_NSEXEC,$ITERS"
+	run unshare base "nsexec,unshare,$PROFILE_NSEXEC,$ITERS"
+	echo "== execns($PROFILE_NSEXEC) vs unshare + close_range + execve, $ITERS iterations"
+	python3 "$SRC/symbolize.py" "$ITERS" "${cols[@]}" --top "${PROFILE_TOP:-25}"
+	exit 0
+fi
+
+ITERS=${PROFILE_ITERS:-20000}
+for n in ${PROFILE_USERS:-16 65536}; do
+	cols=()
+	for v in ${PROFILE_BOOT:-stock base}; do
+		run "$v-$n" "$v" "churn,$n,$ITERS"
 	done
 	echo "== setuid churn, $n live users"
 	python3 "$SRC/symbolize.py" "$ITERS" "${cols[@]}" --top "${PROFILE_TOP:-25}"

@@ -66,7 +66,7 @@ pub unsafe extern "C" fn alloc_uid(
         .map_or(ptr::null_mut(), |u| ARef::into_raw(u).as_ptr().cast())
 }
 
-/// Drops a reference to a record; the last one removes it from its table and frees it.
+/// Drops a reference to a record; dropping the last one removes it from its table and frees it.
 ///
 /// # Safety
 ///
