@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! execns(2): `execve()` that unshares namespaces and closes every file.
+//! execns(2): an `execve()` that unshares namespaces and closes every file.
 //!
 //! `execns(flags, filename, argv, envp)` runs a program like `execve()`, in the new namespaces
 //! that `unshare(flags)` would create, with an empty file descriptor table. Everything that can
