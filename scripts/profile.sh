@@ -45,12 +45,11 @@ run() {
 	cp "$(obj_dir "$v")/System.map" "$P/$name.System.map"
 	toggle=$(awk '$3 == "__x64_sys_sched_yield" { print $1 }' "$P/$name.System.map")
 	say "profiling $v: ${what//,/ }"
-	timeout 3600 qemu-system-x86_64 -cpu max,la57=off -smp 1 -m 1024 -nographic -no-reboot \
-		-kernel "$(obj_dir "$v")/arch/x86/boot/bzImage" -initrd "$P/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 oops=panic execns.job=profile execns.profile=$what" \
-		-accel tcg,thread=single -icount shift=0,sleep=off \
-		-plugin "$P/insn-profile.so,toggle=$toggle,out=$P/$name.out" \
-		</dev/null > "$P/$name.log" 2>&1 || true
+	rm -f "$P/$name.out"
+	BENCH=1 QEMU_SMP=1 TIMEOUT=3600 BOOT_TIMEOUT=900 INITRD="$P/initramfs.cpio.gz" \
+		LOG="$P/$name.log" APPEND="execns.profile=$what" \
+		QEMU_EXTRA="-plugin $P/insn-profile.so,toggle=$toggle,out=$P/$name.out" \
+		"$REPO/scripts/qemu-run.sh" profile "$v" || die "$name: the profile job failed (log: $P/$name.log)"
 	grep -q ' done ' "$P/$name.log" || die "$name: the program did not finish (log: $P/$name.log)"
 	grep -qx '# toggles 2' "$P/$name.out" || die "$name: the markers were not seen twice ($P/$name.out)"
 	cols+=("$name=$P/$name.out:$P/$name.System.map")

@@ -12,7 +12,7 @@
 #   ECHO=1            also show the serial output on the terminal
 #   QEMU_MEM, QEMU_SMP (default 2, one CPU per socket: SeaBIOS's MP table, which the
 #   base config without ACPI relies on, lists only the first CPU of each socket),
-#   APPEND (extra kernel parameters), INITRD, KERNEL
+#   APPEND (extra kernel parameters), INITRD, KERNEL, LOG, QEMU_EXTRA (more QEMU arguments)
 # The serial log is build/logs/<job>-<variant>.log. Exit status: the job's rc from the
 # "### EXECNS JOB END job=<job> rc=<N>" marker; 124 on timeout; 125 if the guest died
 # without that marker (panic, crash).
@@ -40,6 +40,9 @@ fi
 # through handle_edge_irq()). Nothing here needs 5-level paging.
 QEMU=(qemu-system-x86_64 -cpu max,la57=off -smp "${QEMU_SMP:-2},sockets=${QEMU_SMP:-2}" -m "${QEMU_MEM:-1024}"
 	-nographic -no-reboot -kernel "$KERNEL" -initrd "$INITRD")
+# QEMU_EXTRA: more QEMU arguments, split on blanks (make profile: -plugin ...)
+read -r -a extra <<< "${QEMU_EXTRA:-}"
+QEMU+=("${extra[@]}")
 
 if [ "${KVM:-0}" = 1 ] && [ "${BENCH:-0}" != 1 ]; then
 	if [ -w /dev/kvm ] && timeout -k 5 30 "${QEMU[@]}" -accel kvm -append "console=ttyS0 panic=-1 execns.job=kvm-probe" \
