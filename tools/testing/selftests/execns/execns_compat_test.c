@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * execns() from a 32-bit (ia32) program on a 64-bit kernel: the compat entry
+ * (compat_sys_execns) must read argv and envp as arrays of 32-bit pointers.
+ * Read as 64-bit pointers, two neighbouring entries would make one bogus
+ * pointer: EFAULT, or wrong strings in the new program.
+ *
+ * Built with -m32 against tools/include/nolibc (no 32-bit C library needed),
+ * and run as root.  The program executes itself with execns(); the new program
+ * ("child" mode) checks what it received and answers with its exit status,
+ * as every file descriptor (stdout included) is closed in it.
+ */
+#include <linux/sched.h>
+
+#ifndef __NR_execns
+#define __NR_execns 463		/* i386 */
+#endif
+
+#define EXECNS_COMPAT_NS (CLONE_NEWUTS | CLONE_NEWIPC)
+/* above a 32-bit program's address space (TASK_SIZE 0xffffe000): never mapped */
+#define BAD_PTR ((void *)0xffffe000UL)
+
+static int tests_run, tests_failed;
+
+static void result(int ok, const char *name)
+{
+	tests_run++;
+	if (!ok)
+		tests_failed++;
+	printf("%sok %d %s\n", ok ? "" : "not ", tests_run, name);
+}
+
+/* -errno, or what the call returned; errno is left alone */
+static long raw_execns(long flags, const char *path, char *const argv[], char *const envp[])
+{
+	return my_syscall4(__NR_execns, flags, path, argv, envp);
+}
+
+static int fd_open(int fd)
+{
+	return my_syscall2(__NR_fcntl, fd, F_GETFD) >= 0;
+}
+
+/* readlink("/proc/self/ns/uts") = "uts:[4026531838]" into buf; 0 or -errno */
+static int ns_link(const char *path, char *buf, int size)
+{
+	long n;
+
+	n = my_syscall3(__NR_readlink, path, buf, size - 1);
+	if (n < 0)
+		return n;
+	buf[n] = 0;
+	return 0;
+}
+
+/*
+ * The new program: argv = { exe, "child", "one", "two and three" }, envp =
+ * { "EXECNS_A=1", "EXECNS_UTS=<caller's uts link>", "EXECNS_IPC=...",
+ * "EXECNS_NEW=0|1" }.  Exit status 0: all as expected; else the first check
+ * that failed.
+ */
+static int child(int argc, char **argv, char **envp)
+{
+	const char *uts = getenv("EXECNS_UTS"), *ipc = getenv("EXECNS_IPC");
+	const char *isnew = getenv("EXECNS_NEW");
+	char link[64];
+	int fd, n = 0;
+
+	if (argc != 4 || strcmp(argv[2], "one") || strcmp(argv[3], "two and three"))
+		return 10;
+	while (envp[n])
+		n++;
+	if (n != 4 || !getenv("EXECNS_A") || strcmp(getenv("EXECNS_A"), "1"))
+		return 11;
+	if (!uts || !ipc || !isnew)
+		return 12;
+	for (fd = 0; fd < 8; fd++)
+		if (fd_open(fd))
+			return 13;	/* fd 0..2 and the caller's extra fd must be closed */
+	if (ns_link("/proc/self/ns/uts", link, sizeof(link)))
+		return 14;
+	if (!strcmp(link, uts) != (*isnew == '0'))
+		return 15;
+	if (ns_link("/proc/self/ns/ipc", link, sizeof(link)))
+		return 16;
+	if (!strcmp(link, ipc) != (*isnew == '0'))
+		return 17;
+	return 0;
+}
+
+/* fork; the child calls execns(flags) on this program; the new program's exit status */
+static int run(long flags)
+{
+	static char uts[80] = "EXECNS_UTS=", ipc[80] = "EXECNS_IPC=";
+	char *argv[] = { "execns_compat_test", "child", "one", "two and three", NULL };
+	char *envp[] = { "EXECNS_A=1", uts, ipc, flags ? "EXECNS_NEW=1" : "EXECNS_NEW=0", NULL };
+	int status;
+	pid_t pid;
+
+	if (ns_link("/proc/self/ns/uts", uts + 11, sizeof(uts) - 11) ||
+	    ns_link("/proc/self/ns/ipc", ipc + 11, sizeof(ipc) - 11))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		/* an extra fd, not close-on-exec: must not reach the new program */
+		if (open("/proc/self/status", O_RDONLY) < 0)
+			exit(20);
+		raw_execns(flags, "/proc/self/exe", argv, envp);
+		exit(21);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* A failing call: its error, and fds 0-2 and this process's namespaces unchanged. */
+static int fails_with(long flags, const char *path, char *const argv[],
+		      char *const envp[], long err)
+{
+	char before[64], after[64];
+	long ret;
+
+	if (ns_link("/proc/self/ns/uts", before, sizeof(before)))
+		return 0;
+	ret = raw_execns(flags, path, argv, envp);
+	if (ret != -err) {
+		printf("# execns(%ld, %s) = %ld, want %ld\n", flags,
+		       path ? path : "NULL", ret, -err);
+		return 0;
+	}
+	if (ns_link("/proc/self/ns/uts", after, sizeof(after)) || strcmp(before, after))
+		return 0;
+	return fd_open(0) && fd_open(1) && fd_open(2);
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	char *args[] = { "execns_compat_test", NULL };
+	char *env[] = { NULL };
+	char *bad_argv[] = { "execns_compat_test", BAD_PTR, NULL };
+	long ret;
+	int st;
+
+	if (argc > 1 && !strcmp(argv[1], "child"))
+		return child(argc, argv, envp);
+
+	printf("TAP version 13\n");
+	ret = raw_execns(~0L, NULL, NULL, NULL);
+	if (ret == -ENOSYS) {
+		printf("1..0 # SKIP no execns() for 32-bit programs (ENOSYS)\n");
+		return 4;
+	}
+	if (getuid() != 0) {
+		printf("1..0 # SKIP must be run as root\n");
+		return 4;
+	}
+	printf("1..6\n");
+
+	st = run(0);
+	if (st)
+		printf("# execns(0): new program's status %d\n", st);
+	result(st == 0, "execns(0) from ia32: argv and envp read as 32-bit pointers, all fds closed");
+
+	st = run(EXECNS_COMPAT_NS);
+	if (st)
+		printf("# execns(UTS|IPC): new program's status %d\n", st);
+	result(st == 0, "execns(CLONE_NEWUTS|CLONE_NEWIPC) from ia32: new namespaces");
+
+	result(fails_with(CLONE_FILES, "/proc/self/exe", args, env, EINVAL),
+	       "EINVAL for CLONE_FILES, nothing changed");
+	result(fails_with(0, "/nonexistent/execns", args, env, ENOENT),
+	       "ENOENT, nothing changed");
+	result(fails_with(EXECNS_COMPAT_NS, "/proc/self/exe", BAD_PTR, env, EFAULT),
+	       "EFAULT for argv above the 32-bit address space, nothing changed");
+	result(fails_with(EXECNS_COMPAT_NS, "/proc/self/exe", bad_argv, env, EFAULT),
+	       "EFAULT for an argv string above the 32-bit address space, nothing changed");
+
+	printf("# %d passed, %d failed\n", tests_run - tests_failed, tests_failed);
+	return tests_failed ? 1 : 0;
+}
