@@ -16,14 +16,14 @@ RUN_VARIANT   ?= base
 CHECK_VARIANT ?= debug
 
 export KERNEL_SRC BUILD JOBS LLVM TIMEOUT
-export BOOT_TIMEOUT BENCH KVM APPEND ALLOW_MISSING FEATURE_SYMS EXTRA_PATCHES
+export BOOT_TIMEOUT BENCH KVM APPEND ALLOW_MISSING FEATURE_SYMS EXTRA_PATCHES T
 
 S := scripts
 B := $(abspath $(BUILD))
 .NOTPARALLEL:
 .DEFAULT_GOAL := help
 .PHONY: help setup tree kernel headers payload initramfs host-tests run shell check \
-	bench stress profile results clean distclean
+	bench stress profile matrix distro-compile-test lint results clean distclean
 
 help:
 	@echo 'execns pipeline targets (details: README.md, section "Pipeline"):'
@@ -41,10 +41,14 @@ help:
 	@echo '  make bench      A/B benchmark stock vs ours (scripts/bench.sh -> bench/RESULTS.md)'
 	@echo '  make stress     fuzzer + concurrency stress on the debug kernel (scripts/stress.sh)'
 	@echo '  make profile    per-function instruction profile of setuid churn (after make bench)'
+	@echo '  make lint       checkpatch, rustfmt, clippy and rustdoc gates (also run by make check)'
+	@echo '  make matrix     build the options the feature tests (USER_NS, SYSVIPC...) on and off, WERROR'
+	@echo '  make distro-compile-test  compile kernel/ fs/ block/ ... with Debian'"'"'s 6.12 config + Rust'
 	@echo '  make clean      remove builds (keeps the extracted pristine tree)'
 	@echo '  make distclean  remove $(BUILD)/ entirely'
 	@echo 'Variables: KERNEL_SRC=/path/to/linux-6.12.y  BUILD=$(BUILD)  JOBS=$(JOBS)'
 	@echo '  LLVM=$(LLVM)  TIMEOUT=$(TIMEOUT) (s, QEMU wall clock)  VARIANT=$(VARIANT)'
+	@echo '  T=prog[:fixture.variant.test],... (make check: only these guest tests / kselftest cases)'
 	@echo '  BENCH=1 (qemu -icount)  KVM=1 (probe KVM, fall back to TCG)'
 	@echo 'Logs: $(BUILD)/logs/ (serial logs: <job>-<variant>.log)'
 
@@ -99,6 +103,17 @@ stress: setup tree
 
 profile: setup
 	$(S)/profile.sh
+
+distro-compile-test: setup tree
+	@$(S)/distro-compile-test.sh
+
+lint: setup tree
+	@$(S)/build-kernel.sh $(VARIANT)
+	@$(S)/lint.sh $(VARIANT)
+
+matrix: setup tree
+	@$(S)/build-kernel.sh base
+	@$(S)/config-matrix.sh
 
 clean:
 	rm -rf $(B)/src $(B)/src.tmp $(B)/obj-* $(B)/guest $(B)/headers $(B)/initramfs* \

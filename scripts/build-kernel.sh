@@ -3,6 +3,9 @@
 # usage: build-kernel.sh <variant> [--config-only | kernel make targets...]
 #   base : configs/base.config on tinyconfig, from build/src (make run, benchmarks)
 #   debug: base + configs/debug.config, from build/src (make check)
+#   distro: x86_64_defconfig + kvm_guest.config + configs/distro.config, from build/src: LSMs,
+#          seccomp, io_uring, audit, block, ext4... (make check CHECK_VARIANT=distro);
+#          the bzImage only (the defconfig's modules are not needed by the guest).
 #   stock: configs/base.config built from the PRISTINE tree (benchmark baseline);
 #          the feature's options (FEATURE_SYMS regex, default ^EXECNS) are not verified.
 #   ALLOW_MISSING=<regex> skips verification of matching symbols (work in progress only).
@@ -19,6 +22,12 @@ O=$(obj_dir "$VARIANT")
 case $VARIANT in
 	base|stock) FRAGS=("$REPO/configs/base.config") ;;
 	debug) FRAGS=("$REPO/configs/base.config" "$REPO/configs/debug.config") ;;
+	distro) FRAGS=("$REPO/configs/distro.config") ;;
+esac
+# The config every variant starts from, before its fragments.
+case $VARIANT in
+	distro) START=(x86_64_defconfig kvm_guest.config) ;;
+	*) START=(tinyconfig) ;;
 esac
 if [ "$VARIANT" = stock ]; then
 	ensure_pristine
@@ -37,9 +46,9 @@ config_inputs() {
 }
 hash=$(config_inputs | sha256sum | cut -d' ' -f1)
 if [ ! -f "$O/.config" ] || [ "$(cat "$O/.execns-config-hash" 2>/dev/null)" != "$hash" ]; then
-	say "Configuring $VARIANT kernel: tinyconfig + ${FRAGS[*]##*/} + olddefconfig (log: $LOGS/config-$VARIANT.log)"
+	say "Configuring $VARIANT kernel: ${START[*]} + ${FRAGS[*]##*/} + olddefconfig (log: $LOGS/config-$VARIANT.log)"
 	{
-		"${KMAKE[@]}" tinyconfig
+		"${KMAKE[@]}" "${START[@]}"
 		"$S/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" "${FRAGS[@]}"
 		"${KMAKE[@]}" olddefconfig
 	} > "$LOGS/config-$VARIANT.log" 2>&1 || { tail -30 "$LOGS/config-$VARIANT.log"; die "kernel configuration failed (see $LOGS/config-$VARIANT.log)"; }
@@ -83,7 +92,18 @@ if [ "${2:-}" = --config-only ]; then say "$VARIANT config OK: $O/.config"; exit
 # ---- build ----------------------------------------------------------------------
 say "Building $VARIANT kernel: make -C $S O=$O LLVM=$LLVM -j$JOBS (log: $LOGS/build-$VARIANT.log)"
 start=$(date +%s)
-if ! "${KMAKE[@]}" -j"$JOBS" "${@:2}" > "$LOGS/build-$VARIANT.log" 2>&1; then
+targets=("${@:2}")
+[ "$VARIANT" != distro ] || [ ${#targets[@]} -gt 0 ] || targets=(bzImage)
+# Our kernels are compiled with clippy (clippy-driver compiles and lints in one pass, so the
+# lint costs no second build); scripts/lint.sh reads the warnings from the build log. The
+# stock baseline is compiled as upstream does.
+clippy=()
+if [ "$VARIANT" != stock ]; then
+	clippy=(CLIPPY=1)
+	# A build log only lists the objects it compiled: keep the last full log's warnings.
+	echo CLIPPY > "$O/.execns-clippy"
+fi
+if ! "${KMAKE[@]}" -j"$JOBS" "${clippy[@]}" "${targets[@]}" > "$LOGS/build-$VARIANT.log" 2>&1; then
 	grep -E -B2 -A8 '(error|Error)[: ]' "$LOGS/build-$VARIANT.log" | head -80 >&2 || tail -40 "$LOGS/build-$VARIANT.log" >&2
 	die "$VARIANT kernel build failed (full log: $LOGS/build-$VARIANT.log)"
 fi

@@ -15,16 +15,31 @@ step() { # name command...
 		exit 1
 	fi
 }
+# Host-side checks: each counts as one test in the summary; a failure does not stop the run.
+checks=()
+hostcheck() { # name command...
+	local name=$1 rc=0
+	shift
+	"$@" || rc=$?
+	checks+=(--host-check "$name=$rc")
+}
 step setup       "$REPO/scripts/setup.sh"
+hostcheck deps-audit "$REPO/scripts/deps-audit.py"
+hostcheck deps-audit-self-test "$REPO/scripts/deps-audit.py" --self-test
 step tree        "$REPO/scripts/prepare-tree.sh"
 step kernel      "$REPO/scripts/build-kernel.sh" "$V"
+hostcheck callers "$REPO/scripts/callers-check.py" --src "$SRC" --repo "$REPO" "$BUILD/obj-$V"
+hostcheck lint   "$REPO/scripts/lint.sh" "$V"
 step payload     "$REPO/scripts/build-payload.sh" "$V"
 step initramfs   "$REPO/scripts/mkinitramfs.sh"
 step host-tests  "$REPO/scripts/host-tests.sh"
+# T=prog[:fixture.variant.test],...: only these guest tests (kselftest cases: harness -r).
+[ -z "${T:-}" ] || export APPEND="${APPEND:-} execns.tests=$T"
 "$REPO/scripts/qemu-run.sh" check "$V" || true
 hl=()
 if [ -f "$LOGS/host-tests.log" ]; then
 	hl=(--host-log "$LOGS/host-tests.log" --host-rc "$(cat "$LOGS/host-tests.rc" 2>/dev/null || echo 1)")
 fi
 echo "(make check: $(( $(date +%s) - start )) s of wall time)"
-exec "$REPO/scripts/results.py" --mode check --allow "$REPO/tests/splat-allowlist.txt" "${hl[@]}" "$LOGS/check-$V.log"
+exec "$REPO/scripts/results.py" --mode check --allow "$REPO/tests/splat-allowlist.txt" "${hl[@]}" \
+	"${checks[@]}" "$LOGS/check-$V.log"

@@ -13,6 +13,7 @@ mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 [ -d /sys/kernel/debug ] && mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+[ -d /sys/kernel/security ] && mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 hostname execns-guest
 ip link set lo up 2>/dev/null
 
@@ -28,6 +29,7 @@ for arg in $(cat /proc/cmdline); do
 done
 
 echo "### EXECNS JOB BEGIN job=$job kernel=$(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo)"
+[ -r /sys/kernel/security/lsm ] && echo "### LSMs active: $(cat /sys/kernel/security/lsm)"
 if [ -r "/jobs/$job.sh" ]; then
 	sh "/jobs/$job.sh"
 	rc=$?

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Summarise a test run from the guest's serial log (python3 stdlib only).
 
-    results.py LOG [--host-log FILE --host-rc N] [--mode check|run] [--allow FILE]
+    results.py LOG [--host-log FILE --host-rc N] [--host-check NAME=RC ...] [--mode check|run]
+               [--allow FILE]
 
 Counts
   * KUnit (KTAP) results printed while the kernel boots (the Rust doctests and any
@@ -190,6 +191,8 @@ def main():
     ap.add_argument('--job', default=None, help='job name (default: check for --mode check)')
     ap.add_argument('--host-log')
     ap.add_argument('--host-rc', type=int, default=0)
+    ap.add_argument('--host-check', action='append', default=[], metavar='NAME=RC',
+                    help='a host-side check (deps audit, callers, lint) and its exit status')
     ap.add_argument('--allow', help='file of regexes: log lines never treated as splats')
     ap.add_argument('--no-kunit-ok', action='store_true', help='do not fail when no KUnit results are found')
     a = ap.parse_args()
@@ -303,6 +306,16 @@ def main():
             h.fail('host tests: command failed with rc=%d (see %s)' % (a.host_rc, a.host_log))
         print('Host tests:          %s  (%d test binaries)' % (h, n))
         total.add(h)
+
+    # ---- host-side checks (one test each) -------------------------------------------
+    for hc in a.host_check:
+        name, _, rc = hc.rpartition('=')
+        if rc == '0':
+            total.passed += 1
+            print('Host check %-9s ok' % (name + ':'))
+        else:
+            total.fail('host check %s failed (rc=%s; its output is above)' % (name, rc))
+            print('Host check %-9s FAILED (rc=%s)' % (name + ':', rc))
 
     # ---- job end / host-side problems --------------------------------------------
     if begin is None:

@@ -9,13 +9,25 @@ T=${EXECNS_TEST_TIMEOUT:-300}
 tests=$(cd /tests 2>/dev/null && for f in *; do
 	[ -f "$f" ] && [ -x "$f" ] && ! grep -qxF "$f" .not-tests 2>/dev/null && echo "$f"
 done | sort)
+# execns.tests=prog[:fixture.variant.test],... (make check T=...): only those.
+args_of() { :; }
+if [ -n "${EXECNS_TESTS:-}" ]; then
+	want=$(echo "$EXECNS_TESTS" | tr ',' ' ')
+	tests=$(for w in $want; do echo "${w%%:*}"; done | sort -u)
+	args_of() { # prog -> "-r case" for each case asked for prog
+		for w in $want; do
+			case $w in "$1":*) printf -- '-r %s ' "${w#*:}" ;; esac
+		done
+	}
+fi
 echo "### TESTLIST" $tests
 failed=0
 for t in $tests; do
 	rm -rf /tmp/* 2>/dev/null
 	echo "### BEGIN $t"
 	t0=$(cut -d. -f1 /proc/uptime)
-	(cd /tmp && exec timeout "$T" "/tests/$t") </dev/null
+	# shellcheck disable=SC2046 # the harness options are words
+	(cd /tmp && exec timeout "$T" "/tests/$t" $(args_of "$t")) </dev/null
 	rc=$?
 	echo "### END $t rc=$rc seconds=$(($(cut -d. -f1 /proc/uptime) - t0))"
 	[ "$rc" = 0 ] || [ "$rc" = 4 ] || failed=$((failed + 1))

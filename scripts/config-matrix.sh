@@ -1,0 +1,75 @@
+#!/bin/bash
+# make matrix: every option the feature's code or Kconfig tests, built on and off, with
+# CONFIG_WERROR=y (C warnings and Rust warnings are errors), so that no configuration a
+# user may pick breaks the build or leaves an unused import behind.
+#
+# One object tree, build/obj-matrix, starting from the base kernel's .config plus
+# CONFIG_WERROR=y (that build covers the value base.config gives each option); then each
+# option flipped in turn. kbuild rebuilds only what depends on the options that changed
+# between two steps. Logs: build/logs/matrix-<OPTION>-<y|n>.log; the table at the end says
+# what each step built and how long it took.
+#
+# MATRIX_OPTS overrides the list. An option Kconfig does not let us flip (unmet
+# dependency) fails the run: the matrix must test what it says.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# From: #[cfg(CONFIG_...)] in kernel/execns/ and rust/kernel/, #ifdef in the patches and the
+# feature's C files, and EXECNS's "depends on" (RUST, MULTIUSER: not optional here); and
+# EXECNS itself: the whole series applied with the feature off must build warning-free.
+MATRIX_OPTS=${MATRIX_OPTS:-"USER_NS SYSVIPC PERF_EVENTS IA32_EMULATION PROC_FS SMP SYSFS BLOCK EXECNS"}
+O=$BUILD/obj-matrix
+[ -f "$BUILD/obj-base/.config" ] || die "build the base kernel first (make kernel VARIANT=base)"
+[ -f "$BUILD/.tree-manifest" ] || die "kernel tree not prepared: run 'make tree' first"
+pipeline_lock
+mkdir -p "$O"
+KMAKE=(submake -C "$SRC" O="$O" LLVM="$LLVM")
+CFG=$SRC/scripts/config
+
+value() { # OPTION -> y or n in $O/.config
+	if grep -q "^CONFIG_$1=y" "$O/.config"; then echo y; else echo n; fi
+}
+
+# step NAME [OPTION VALUE]: base .config + WERROR (+ OPTION=VALUE), olddefconfig, build.
+results=()
+failed=0
+step() {
+	local name=$1 opt=${2:-} want=${3:-} log t0 rc=0 what
+	cp "$BUILD/obj-base/.config" "$O/.config"
+	"$CFG" --file "$O/.config" -e WERROR
+	if [ -n "$opt" ]; then
+		if [ "$want" = y ]; then "$CFG" --file "$O/.config" -e "$opt"; else "$CFG" --file "$O/.config" -d "$opt"; fi
+	fi
+	"${KMAKE[@]}" olddefconfig > /dev/null
+	log=$LOGS/matrix-$name.log
+	if [ -n "$opt" ] && [ "$(value "$opt")" != "$want" ]; then
+		results+=("$(printf '%-22s %-8s %s' "$name" FAILED "Kconfig did not take CONFIG_$opt=$want")")
+		failed=$((failed + 1))
+		return
+	fi
+	[ "$opt" = EXECNS ] || [ "$(value EXECNS)" = y ] || { results+=("$(printf '%-22s %-8s %s' "$name" FAILED "CONFIG_EXECNS dropped")"); failed=$((failed + 1)); return; }
+	say "matrix: $name (log: $log)"
+	t0=$(date +%s)
+	"${KMAKE[@]}" -j"$JOBS" > "$log" 2>&1 || rc=$?
+	what="$(grep -cE '^ +(CC|RUSTC [A-Z]) ' "$log" || true) objects rebuilt in $(( $(date +%s) - t0 )) s"
+	if [ $rc != 0 ] || grep -qE '(warning|error)[:\[]' "$log"; then
+		grep -E -A6 '(warning|error)[:\[]' "$log" | head -40 >&2
+		results+=("$(printf '%-22s %-8s %s' "$name" FAILED "$what; see $log")")
+		failed=$((failed + 1))
+	else
+		results+=("$(printf '%-22s %-8s %s' "$name" ok "$what, no warning")")
+	fi
+}
+
+start=$(date +%s)
+step base-werror
+for opt in $MATRIX_OPTS; do
+	cp "$BUILD/obj-base/.config" "$O/.config.base"
+	if grep -q "^CONFIG_$opt=y" "$O/.config.base"; then flip=n; else flip=y; fi
+	step "$opt-$flip" "$opt" "$flip"
+done
+echo
+echo "Config matrix ($(( $(date +%s) - start )) s; CONFIG_WERROR=y; each option's other value is base-werror's):"
+printf '  %s\n' "${results[@]}"
+echo "matrix: $(( ${#results[@]} - failed )) passed, $failed failed"
+[ $failed = 0 ]

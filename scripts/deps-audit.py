@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Dependency audit: every external program the project runs comes from `make setup`.
+
+A fresh machine has only the Rust toolchain, a C compiler and Debian's essential packages;
+a program that happens to be installed here (rsync was one) makes the pipeline pass here
+and fail there. This audit:
+
+1. lists the programs the project invokes: the first word of every command in the
+   pipeline's shell scripts, the recipes of its Makefiles (pipeline, userspace, samples,
+   bench, kselftests), the argv[0] of subprocess calls in its Python scripts, and the
+   programs the kernel build itself runs (KERNEL_BUILD below, from Documentation/
+   process/changes.rst and what LLVM=-19 selects);
+2. keeps those that resolve to an executable outside the repo (`command -v`), so shell
+   functions, builtins and variables drop out;
+3. finds the Debian package of each (dpkg -S) and requires it to be in the closure of
+   the packages scripts/setup.sh installs (their Depends/Pre-Depends, recursively), or
+   to be part of the base system, or the program to come from the Rust
+   toolchain (~/.cargo, ~/.rustup: rustc, cargo, bindgen as setup installs it).
+   Essential or Priority: required packages count as present (every Debian system has
+   them), and git (the repository was cloned with it).
+
+Fails naming each program that nothing installs. DEPS_AUDIT_DROP="pkg ..." removes
+packages from setup's list, to show that the audit fails without them.
+"""
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+SHELL_FILES = ["scripts/*.sh", ".ci/run", "tests/jobs/*.sh", "tests/guest/*"]
+MAKEFILES = ["Makefile", "userspace/Makefile", "samples/Makefile", "bench/Makefile",
+             "tools/testing/selftests/execns/Makefile"]
+PY_FILES = ["scripts/*.py", "bench/*.py"]
+# What the kernel build and the kernel's own scripts run (make LLVM=-19, Rust, headers).
+KERNEL_BUILD = ("make clang-19 ld.lld-19 llvm-ar-19 llvm-nm-19 llvm-objcopy-19 "
+                "llvm-objdump-19 llvm-readelf-19 llvm-strip-19 bc bison flex perl rsync "
+                "tar xz gzip cpio sed awk python3 rustc cargo bindgen rustfmt").split()
+# Present before make setup can run, by definition of how the project is used.
+PRESENT = {"git": "the clone of this repository"}
+# Programs run inside the guest come from busybox (the initramfs), not the host.
+GUEST_ONLY = ("tests/jobs", "tests/guest", "scripts/guest-init.sh")
+KEYWORDS = set("""if then else elif fi for while until do done case esac in function
+select time coproc ! { } [[ ]] [ test echo printf read local export set unset shift
+return exit break continue eval exec trap wait cd pwd source . true false declare
+typeset readonly let type command builtin alias unalias getopts hash ulimit umask
+pushd popd dirs shopt jobs kill mapfile readarray compgen complete enable help
+logout disown suspend fg bg history caller""".split())
+
+
+def globs(patterns):
+    import glob
+    for p in patterns:
+        for f in sorted(glob.glob(os.path.join(REPO, p))):
+            if os.path.isfile(f):
+                yield f
+
+
+def first_words(cmdline):
+    """First word of each simple command of one shell line (heuristic)."""
+    line = re.sub(r"(^|\s)#.*$", "", cmdline)
+    line = re.sub(r"\$\{[^}]*\}|\$[A-Za-z_]\w*|\$\(\(.*?\)\)", " VAR ", line)
+    for part in re.split(r"\|\||&&|[|;&`]|\$\(|\(|\)|\bthen\b|\bdo\b|\belse\b", line):
+        words = part.strip().split()
+        while words and (re.match(r"^[A-Za-z_]\w*=", words[0]) or words[0] in
+                         ("!", "if", "while", "until", "exec", "command", "nice", "env",
+                          "timeout", "time", "sudo", "nohup", "{", "}", "[[", "elif")):
+            if words[0] == "env":
+                words = words[1:]
+                while words and (words[0].startswith("-") or "=" in words[0]):
+                    words = words[1:] if words[0] != "-u" else words[2:]
+                continue
+            if words[0] == "timeout":
+                words = words[1:]
+                while words and (words[0].startswith("-") or re.match(r"^\d", words[0])):
+                    words = words[1:]
+                continue
+            words = words[1:]
+        if words:
+            yield words[0]
+
+
+def shell_programs(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    if not text.startswith("#!") or "sh" not in text.split("\n", 1)[0]:
+        return set()
+    text = re.sub(r"<<'?(\w+)'?\n.*?\n\1\n", "\n", text, flags=re.S)  # here-documents
+    out = set()
+    for line in text.split("\n"):
+        out.update(first_words(line))
+    return out
+
+
+def make_programs(path):
+    out = set()
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.startswith("\t"):
+                out.update(first_words(line.strip().lstrip("@-+")))
+            for m in re.finditer(r"\$\(shell\s+([^)]*)\)", line):
+                out.update(first_words(m.group(1)))
+    return out
+
+
+def python_programs(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    return set(re.findall(r"(?:run|Popen|check_output|check_call|call)\(\s*\[\s*\"([\w.+-]+)\"",
+                          text))
+
+
+def dpkg(*args):
+    return subprocess.run(["dpkg-query", *args], capture_output=True, text=True).stdout
+
+
+def setup_packages():
+    with open(os.path.join(REPO, "scripts/setup.sh")) as f:
+        m = re.search(r'^PKGS="([^"]*)"', f.read(), re.M)
+    pkgs = set(m.group(1).split())
+    return pkgs - set(os.environ.get("DEPS_AUDIT_DROP", "").split())
+
+
+def closure(pkgs):
+    """Installed packages pulled in by pkgs (Depends/Pre-Depends, recursively)."""
+    seen, todo = set(), list(pkgs)
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        deps = dpkg("-W", "-f=${Depends}, ${Pre-Depends}", p)
+        for alt in deps.split(","):
+            for dep in alt.split("|"):
+                name = dep.strip().split(" ")[0].split(":")[0]
+                if name and dpkg("-W", "-f=${db:Status-Status}", name) == "installed":
+                    todo.append(name)
+                    break
+    return seen
+
+
+def base_system():
+    """Essential and Priority: required packages: on every Debian system, even a minimal one."""
+    out = dpkg("-W", "-f=${Package} ${Essential} ${Priority}\n")
+    return {l.split()[0] for l in out.splitlines()
+            if l.split()[1:2] == ["yes"] or l.endswith(" required")}
+
+
+def owner(path):
+    cands = [path, os.path.realpath(path)]
+    for c in list(cands):
+        if c.startswith("/usr/"):
+            cands.append(c[4:])
+        else:
+            cands.append("/usr" + c)
+    for c in cands:
+        r = subprocess.run(["dpkg-query", "-S", c], capture_output=True, text=True)
+        for line in r.stdout.splitlines() if r.returncode == 0 else []:
+            if not line.startswith("diversion "):
+                return line.split(":")[0].split(",")[0].strip()
+    return None
+
+
+def main():
+    programs = {}
+    for f in globs(SHELL_FILES):
+        rel = os.path.relpath(f, REPO)
+        if any(rel.startswith(g) for g in GUEST_ONLY):
+            continue
+        for p in shell_programs(f):
+            programs.setdefault(p, rel)
+    for f in MAKEFILES:
+        if os.path.exists(os.path.join(REPO, f)):
+            for p in make_programs(os.path.join(REPO, f)):
+                programs.setdefault(p, f)
+    for f in globs(PY_FILES):
+        for p in python_programs(f):
+            programs.setdefault(p, os.path.relpath(f, REPO))
+    for p in KERNEL_BUILD:
+        programs.setdefault(p, "kernel build")
+
+    path = os.environ.get("PATH", "") + ":" + os.path.expanduser("~/.cargo/bin")
+    rust_dirs = (os.path.expanduser("~/.cargo/"), os.path.expanduser("~/.rustup/"))
+    allowed_pkgs = closure(setup_packages()) | base_system()
+    checked, bad = [], []
+    for prog, where in sorted(programs.items()):
+        if prog in KEYWORDS or not re.match(r"^[\w./+-]+$", prog) or prog == "VAR":
+            continue
+        exe = shutil.which(prog, path=path)
+        if not exe or os.path.realpath(exe).startswith(REPO + "/"):
+            continue  # a function, a variable, or one of our own scripts
+        if os.path.realpath(exe).startswith(rust_dirs) or exe.startswith(rust_dirs):
+            checked.append(f"{prog}=rust")
+            continue
+        pkg = owner(exe)
+        # Another copy earlier in PATH (e.g. pyenv's python3): fine if setup installs one.
+        alt = [owner(d + prog) for d in ("/usr/bin/", "/usr/sbin/")
+               if pkg not in allowed_pkgs and os.path.exists(d + prog)]
+        if pkg in allowed_pkgs or any(a in allowed_pkgs for a in alt):
+            checked.append(f"{prog}={pkg or alt[0]}")
+        elif prog in PRESENT:
+            checked.append(f"{prog}=({PRESENT[prog]})")
+        else:
+            bad.append(f"deps-audit: '{prog}' ({exe}, used by {where}) comes from "
+                       f"{'package ' + pkg if pkg else 'no Debian package'}, which "
+                       f"'make setup' does not install (scripts/setup.sh PKGS)")
+    print(f"deps-audit: {len(checked)} programs, all from make setup's packages, Debian's "
+          f"essential ones or the Rust toolchain" if not bad else
+          f"deps-audit: {len(checked)} programs ok, {len(bad)} not installed by make setup")
+    if os.environ.get("V"):
+        print("  " + " ".join(checked))
+    for b in bad:
+        print(b)
+    return 1 if bad else 0
+
+
+def self_test():
+    """The audit must fail, naming rsync, when rsync is dropped from setup's packages."""
+    r = subprocess.run([sys.executable, __file__], env=dict(os.environ, DEPS_AUDIT_DROP="rsync"),
+                       capture_output=True, text=True)
+    ok = r.returncode == 1 and "'rsync'" in r.stdout
+    print(f"deps-audit self-test: without rsync in setup's list the audit "
+          f"{'fails naming rsync, as it must' if ok else 'does NOT fail: ' + r.stdout}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(self_test() if sys.argv[1:] == ["--self-test"] else main())
