@@ -10,34 +10,46 @@
  * CLONE_NEWCGROUP, CLONE_NEWTIME, CLONE_SYSVSEM) are unshared for the new
  * program, and every file descriptor is closed in it (0, 1 and 2 included).
  * Returns only on failure: -1 with errno set, and nothing changed.
- * ENOSYS: the running kernel lacks execns (CONFIG_EXECNS).
+ * ENOSYS: the running kernel does not provide execns; EXECNS_ENOSYS_MESSAGE
+ * says so in words.
  *
- * Note: upstream Linux 6.13 and later use number 463 for setxattrat(2). The
- * wrapper passes 0 as the fifth and sixth arguments, so there the call fails
- * harmlessly with EINVAL (setxattrat's size argument is 0).
+ *   long execns_syscall_nr(void);
  *
- * Builds against the installed C library headers or the headers from
- * "make headers_install" (cc -isystem $KHDR ...).
+ * The system call number execns() uses, or -1 with errno ENOSYS when the
+ * running kernel does not provide execns.
+ *
+ * The number is not a constant: execns has no number reserved upstream
+ * (from Linux 6.13 on, 463 is setxattrat(2)), so it is read from the kernel
+ * that runs the program, once, and kept in a static variable (one per
+ * translation unit that includes this header):
+ *
+ *   /sys/kernel/execns/nr         the native number, in decimal ("463\n");
+ *   /sys/kernel/execns/compat_nr  for 32-bit x86 (i386) programs, when it
+ *                                 exists (a 64-bit kernel), else nr;
+ *   x32 programs use nr | __X32_SYSCALL_BIT (0x40000000).
+ *
+ * When nr is missing (no execns, or sysfs is not mounted on /sys), cannot be
+ * read or does not hold a decimal number, execns() fails with ENOSYS without
+ * making any system call: it never guesses a number.
+ * See Documentation/ABI/testing/sysfs-kernel-execns in the kernel sources.
+ *
+ * Header-only, C99; needs no kernel headers beyond <linux/sched.h> (the
+ * CLONE_* flags) and uses <linux/execns.h> for EXECNS_ALL_FLAGS when it is
+ * installed ("make headers_install", cc -isystem $KHDR ...). No allocation,
+ * no stdio: open(2), read(2) and close(2), which are async-signal-safe, so
+ * execns() may be called in a child between fork() and exit.
  */
 #ifndef _EXECNS_H
 #define _EXECNS_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
-#include <sys/syscall.h>
-#include <asm/unistd.h>
 #include <linux/sched.h>
 
 #if defined(__has_include)
 # if __has_include(<linux/execns.h>)
 #  include <linux/execns.h>
-# endif
-#endif
-
-#ifndef __NR_execns
-# if defined(__x86_64__) && !defined(__ILP32__)
-#  define __NR_execns 463
-# else
-#  error "execns.h: __NR_execns is unknown for this architecture; use the kernel's headers (make headers_install)"
 # endif
 #endif
 
@@ -57,14 +69,120 @@
 			   CLONE_NEWCGROUP | CLONE_NEWTIME | CLONE_SYSVSEM)
 #endif
 
+/* Where the running kernel publishes the number of execns. */
+#define EXECNS_NR_PATH		"/sys/kernel/execns/nr"
+#define EXECNS_COMPAT_NR_PATH	"/sys/kernel/execns/compat_nr"
+
+/* What to tell a user when execns() or execns_syscall_nr() fails with ENOSYS. */
+#define EXECNS_ENOSYS_MESSAGE \
+	"the running kernel does not provide execns(2) (no " EXECNS_NR_PATH ")"
+
 /* In case a strict -std=c99 hid it: the same declaration as the C library's. */
 extern long syscall(long __sysno, ...);
+
+/* Internal: O_CLOEXEC, which a strict -std=c99 may hide under its own name. */
+#if defined(O_CLOEXEC)
+# define EXECNS__O_CLOEXEC O_CLOEXEC
+#elif defined(__O_CLOEXEC)
+# define EXECNS__O_CLOEXEC __O_CLOEXEC
+#else
+# define EXECNS__O_CLOEXEC 0
+#endif
+
+/*
+ * Internal: the number in the file at @path: decimal digits, optionally
+ * followed by one newline, at most INT_MAX, in fewer than 32 bytes. Returns
+ * it, -1 when the file does not exist, -2 when it cannot be read or holds
+ * anything else.
+ */
+static inline long execns__read_nr(const char *path)
+{
+	char buf[32];
+	size_t len = 0, i;
+	long nr = 0;
+	ssize_t n;
+	int fd;
+
+	do {
+		fd = open(path, O_RDONLY | EXECNS__O_CLOEXEC);
+	} while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? -1 : -2;
+	for (;;) {
+		n = read(fd, buf + len, sizeof(buf) - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof(buf))
+			break;
+	}
+	close(fd);
+	if (n < 0 || len == 0 || len == sizeof(buf))
+		return -2;
+	if (buf[len - 1] == '\n')
+		len--;
+	if (len == 0)
+		return -2;
+	for (i = 0; i < len; i++) {
+		if (buf[i] < '0' || buf[i] > '9')
+			return -2;
+		nr = nr * 10 + (buf[i] - '0');
+		if (nr > 0x7fffffffL)
+			return -2;
+	}
+	return nr;
+}
+
+static inline long execns_syscall_nr(void)
+{
+	/* -2: not read yet; -1: no execns; else the number. */
+	static long cached = -2;
+	long nr;
+	int saved_errno = errno;
+
+#if defined(__GNUC__)
+	nr = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+#else
+	nr = cached;
+#endif
+	if (nr == -2) {
+#if defined(__i386__)
+		nr = execns__read_nr(EXECNS_COMPAT_NR_PATH);
+		if (nr == -1)
+			nr = execns__read_nr(EXECNS_NR_PATH);
+#else
+		nr = execns__read_nr(EXECNS_NR_PATH);
+#endif
+		if (nr < 0)
+			nr = -1;
+#if defined(__x86_64__) && defined(__ILP32__)
+		else
+			nr |= 0x40000000L;	/* __X32_SYSCALL_BIT */
+#endif
+#if defined(__GNUC__)
+		__atomic_store_n(&cached, nr, __ATOMIC_RELAXED);
+#else
+		cached = nr;
+#endif
+	}
+	if (nr < 0) {
+		errno = ENOSYS;
+		return -1;
+	}
+	errno = saved_errno;
+	return nr;
+}
 
 static inline int execns(int flags, const char *filename,
 			 char *const argv[], char *const envp[])
 {
-	return (int)syscall(__NR_execns, (long)flags, filename, argv, envp,
-			    0L, 0L);
+	long nr = execns_syscall_nr();
+
+	if (nr < 0)
+		return -1;
+	return (int)syscall(nr, (long)flags, filename, argv, envp, 0L, 0L);
 }
 
 #endif /* _EXECNS_H */

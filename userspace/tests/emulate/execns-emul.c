@@ -6,18 +6,28 @@
  *   cc -shared -fPIC -O2 -o execns-emul.so execns-emul.c -ldl
  *   LD_PRELOAD=$PWD/execns-emul.so EXECNS=... sh tests/guest/execns-cli.sh
  *
- * syscall(463, flags, filename, argv, envp) becomes unshare(flags), every fd
- * marked close-on-exec, execve(). Unlike the real system call it is NOT
+ * Opening /sys/kernel/execns/nr (how execns.h and the Rust crate find the
+ * system call number) gives a file that holds EXECNS_NR, and
+ * /sys/kernel/execns/compat_nr does not exist (open, open64, openat,
+ * openat64 and their _2 variants are wrapped). syscall(EXECNS_NR, flags,
+ * filename, argv, envp) becomes unshare(flags), every fd marked
+ * close-on-exec, execve(). Unlike the real system call it is NOT
  * all-or-nothing (a failing execve leaves the namespaces unshared and the fds
  * close-on-exec) and multithreaded callers cannot use CLONE_NEWUSER. Only
- * dynamically linked programs that call syscall() from libc are affected.
+ * dynamically linked programs that open files and call syscall() through libc
+ * are affected: others find no /sys/kernel/execns/nr and report ENOSYS.
  * Never ship it.
  */
 #define _GNU_SOURCE
+#undef _FORTIFY_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -28,10 +38,113 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-#define EXECNS_NR 463
+/*
+ * The number the emulated kernel publishes: not 463, which is setxattrat(2)
+ * on the Linux >= 6.13 hosts this runs on, but one no kernel assigns, so that
+ * a call this shim does not see fails with ENOSYS and does nothing.
+ */
+#define EXECNS_NR 1023
+#define NR_PATH "/sys/kernel/execns/nr"
+#define COMPAT_NR_PATH "/sys/kernel/execns/compat_nr"
 #define ALL (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
 	     CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWTIME | \
 	     CLONE_SYSVSEM)
+
+/* A file that holds EXECNS_NR, as /sys/kernel/execns/nr would. */
+static int nr_file(int flags)
+{
+	char buf[16];
+	int fd, len;
+
+	fd = memfd_create("execns-emul-nr", (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
+	if (fd < 0)
+		return -1;
+	len = snprintf(buf, sizeof(buf), "%d\n", EXECNS_NR);
+	if (write(fd, buf, len) != len || lseek(fd, 0, SEEK_SET) != 0) {
+		close(fd);
+		errno = EIO;
+		return -1;
+	}
+	return fd;
+}
+
+/* 1 with *fd set (or -1 and errno) for the emulated files, else 0. */
+static int fake_open(const char *path, int flags, int *fd)
+{
+	if (!path)
+		return 0;
+	if (strcmp(path, NR_PATH) == 0) {
+		*fd = nr_file(flags);
+		return 1;
+	}
+	if (strcmp(path, COMPAT_NR_PATH) == 0) {
+		errno = ENOENT;
+		*fd = -1;
+		return 1;
+	}
+	return 0;
+}
+
+static mode_t open_mode(int flags, va_list ap)
+{
+	return (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
+}
+
+#define WRAP_OPEN(name)							\
+int name(const char *path, int flags, ...)				\
+{									\
+	static int (*real)(const char *, int, ...);			\
+	va_list ap;							\
+	mode_t mode;							\
+	int fd;								\
+									\
+	va_start(ap, flags);						\
+	mode = open_mode(flags, ap);					\
+	va_end(ap);							\
+	if (fake_open(path, flags, &fd))				\
+		return fd;						\
+	if (!real)							\
+		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, #name); \
+	return real(path, flags, mode);					\
+}
+
+#define WRAP_OPENAT(name)						\
+int name(int dirfd, const char *path, int flags, ...)			\
+{									\
+	static int (*real)(int, const char *, int, ...);		\
+	va_list ap;							\
+	mode_t mode;							\
+	int fd;								\
+									\
+	va_start(ap, flags);						\
+	mode = open_mode(flags, ap);					\
+	va_end(ap);							\
+	if (fake_open(path, flags, &fd))				\
+		return fd;						\
+	if (!real)							\
+		real = (int (*)(int, const char *, int, ...))dlsym(RTLD_NEXT, #name); \
+	return real(dirfd, path, flags, mode);				\
+}
+
+#define WRAP_OPEN_2(name)						\
+int name(const char *path, int flags)					\
+{									\
+	static int (*real)(const char *, int);				\
+	int fd;								\
+									\
+	if (fake_open(path, flags, &fd))				\
+		return fd;						\
+	if (!real)							\
+		real = (int (*)(const char *, int))dlsym(RTLD_NEXT, #name); \
+	return real(path, flags);					\
+}
+
+WRAP_OPEN(open)
+WRAP_OPEN(open64)
+WRAP_OPENAT(openat)
+WRAP_OPENAT(openat64)
+WRAP_OPEN_2(__open_2)
+WRAP_OPEN_2(__open64_2)
 
 long syscall(long nr, ...)
 {

@@ -3,7 +3,8 @@
 #
 # Guest tests: the C and Rust execns samples, as root and as an unprivileged
 # user. TAP on stdout. Skips what is not installed; skips all on a kernel
-# without execns(2) (the samples exit 4 there).
+# without execns(2), i.e. without /sys/kernel/execns/nr (the samples exit 4
+# there).
 #
 # Environment: BINDIR (default /bin), TEST_UID (default 1000), TMPDIR.
 
@@ -49,7 +50,7 @@ sample() {
 	_st=$?
 	sed 's/^/#   /' "$_out"
 	if [ $_st = 4 ] && grep -q "^1\.\.0 # SKIP" "$_out"; then
-		skip "$_name" "kernel lacks execns(2)"
+		skip "$_name" "the running kernel does not provide execns(2)"
 	elif [ $_st = 0 ] && ! grep -q "^not ok" "$_out" &&
 		grep -q "^1\.\.[1-9]" "$_out" &&
 		[ "$(grep -c "^ok" "$_out")" = "$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$_out")" ]; then

@@ -44,8 +44,9 @@ Exit status:
     1    usage error, or a --stdin/--stdout/--stderr PATH cannot be opened
          (nothing was done)
     125  execns(2) failed (message 'execns: PROGRAM: <error>'; e.g. EPERM, or
-         a kernel without CONFIG_EXECNS), or the second stage could not set up
-         the streams, the user mapping or the mount propagation
+         'the running kernel does not provide execns(2) (no
+         /sys/kernel/execns/nr)'), or the second stage could not set up the
+         streams, the user mapping or the mount propagation
     126  PROGRAM was found but cannot be executed
     127  PROGRAM was not found
 

@@ -17,7 +17,8 @@ use std::process::ExitCode;
 pub mod status {
     /// Usage error or a stream path that cannot be opened; nothing happened.
     pub const USAGE: u8 = 1;
-    /// `execns(2)` itself failed (`EPERM`, `EINVAL`, `ENOSPC`, kernel lacks it...),
+    /// `execns(2)` itself failed (`EPERM`, `EINVAL`, `ENOSPC`, the running kernel
+    /// does not provide it...),
     /// or stage 2 could not set up the program's streams or user mapping.
     pub const EXECNS_FAILED: u8 = 125;
     /// The program was found but could not be executed.
