@@ -15,16 +15,14 @@
 //!
 //! C header: [`include/linux/execns.h`](srctree/include/linux/execns.h).
 //!
-//! Documentation: [`Documentation/userspace-api/execns.rst`](srctree/Documentation/userspace-api/execns.rst).
+// ! Documentation:
+// [`Documentation/userspace-api/execns.rst`](srctree/Documentation/userspace-api/execns.rst).
 
 use core::ptr;
 use kernel::{
     bindings,
-    cred::Credential,
     error::{code::*, from_err_ptr, to_result, Result},
     ffi::{c_int, c_ulong},
-    types::ARef,
-    uid_table::UidTable,
 };
 
 kernel::export_check!(
@@ -34,13 +32,11 @@ kernel::export_check!(
     execns_release
 );
 
-// The fields of these C structs written below must be where C has them: bindgen lays out some
-// structs differently (see the `sched_statistics` fix in `include/linux/sched.h`).
+// `task->fs` is read below and `cred->user` written by `fresh_uid_table()`: bindgen must lay them
+// out where C has them (see the `sched_statistics` fix in `include/linux/sched.h`).
 const _: () = {
     use core::mem::offset_of;
     assert!(offset_of!(bindings::task_struct, fs) == bindings::TASK_STRUCT_FS_OFFSET);
-    assert!(offset_of!(bindings::task_struct, files) == bindings::TASK_STRUCT_FILES_OFFSET);
-    assert!(offset_of!(bindings::fs_struct, users) == bindings::FS_STRUCT_USERS_OFFSET);
     assert!(offset_of!(bindings::cred, user) == bindings::CRED_USER_OFFSET);
 };
 
@@ -118,7 +114,7 @@ fn prepare(ctx: &mut bindings::execns_ctx, cred: *mut bindings::cred) -> Result 
         if !unsafe { bindings::userns_clone_allowed() } {
             return Err(EPERM);
         }
-        new_user_ns(cred)?;
+        user_ns::new_user_ns(cred)?;
     }
 
     // A private copy of the root and working directories: a new mount namespace moves them to
@@ -152,63 +148,85 @@ fn prepare(ctx: &mut bindings::execns_ctx, cred: *mut bindings::cred) -> Result 
     Ok(())
 }
 
-/// Makes `cred` the credentials of a new user namespace, child of the current one, like
-/// `unshare_userns()` then `set_cred_ucounts()` in `unshare()`; with a fresh uid table when the
-/// caller may have one.
+/// The user namespace part of [`execns_prepare`].
 #[cfg(CONFIG_USER_NS)]
-fn new_user_ns(cred: *mut bindings::cred) -> Result {
-    // SAFETY: `cred` is the prepared credentials of the exec (see `execns_prepare`).
-    to_result(unsafe { bindings::create_user_ns(cred) })?;
-    fresh_uid_table(cred)?;
-    // SAFETY: As above.
-    to_result(unsafe { bindings::set_cred_ucounts(cred) })
-}
-
-#[cfg(not(CONFIG_USER_NS))]
-fn new_user_ns(_cred: *mut bindings::cred) -> Result {
-    Err(EINVAL)
-}
-
-/// Gives the new user namespace of `cred` a fresh uid table if the caller has
-/// `CAP_SYS_RESOURCE` over its current table, and makes `cred->user` the record of its uid there.
-///
-/// The capability is checked in the user namespace the current table was made for (the current
-/// namespace or the nearest ancestor with a table of its own), so that root in a user namespace
-/// anyone can create does not get out of the per-user limits of the table it is in.
-#[cfg(CONFIG_USER_NS)]
-fn fresh_uid_table(cred: *mut bindings::cred) -> Result {
-    // SAFETY: `cred` is the valid, prepared credentials of the exec.
-    let cred = unsafe { Credential::from_ptr(cred) };
-    let new_ns = cred.user_ns();
-    let Some(parent) = new_ns.parent() else {
-        return Ok(());
+mod user_ns {
+    use kernel::{
+        bindings,
+        cred::Credential,
+        error::{to_result, Result},
+        types::ARef,
+        uid_table::UidTable,
+        user_namespace::UserNamespace,
     };
-    if UidTable::of_ns(parent).is_none()
-        || !UidTable::owner_ns(parent).current_has_cap_noaudit(bindings::CAP_SYS_RESOURCE)
-    {
-        return Ok(());
+
+    /// Makes `cred` the credentials of a new user namespace, child of the current one, like
+    /// `unshare_userns()` then `set_cred_ucounts()` in `unshare()`; with a fresh uid table when the
+    /// caller may have one.
+    pub(super) fn new_user_ns(cred: *mut bindings::cred) -> Result {
+        // SAFETY: `cred` is the prepared credentials of the exec (see `execns_prepare`).
+        to_result(unsafe { bindings::create_user_ns(cred) })?;
+        fresh_uid_table(cred)?;
+        // SAFETY: As above.
+        to_result(unsafe { bindings::set_cred_ucounts(cred) })
     }
 
-    let table = UidTable::new()?;
-    let user = table.alloc(cred.uid())?;
-    // SAFETY: `new_ns` was just created by `create_user_ns()` for these credentials, which are not
-    // shared yet: no other task can reach it and it has no records.
-    unsafe { UidTable::set_ns_table(new_ns, Some(table)) };
-    // SAFETY: The credentials are not shared yet, so `user` may be replaced; the old record's
-    // reference was owned by them.
-    unsafe {
-        let old = core::mem::replace(
-            &mut (*cred.as_ptr()).user,
-            ARef::into_raw(user).as_ptr().cast(),
-        );
-        bindings::free_uid(old);
+    /// Gives the new user namespace of `cred` a fresh uid table if the caller has
+    /// `CAP_SYS_RESOURCE` in the initial user namespace, and makes `cred->user` the record of its
+    /// uid there.
+    ///
+    /// Only the initial namespace counts: root of a container (even of one with a fresh table), and
+    /// anyone who `setns()`ed into a user namespace, holds every capability there, so a check in
+    /// any other namespace would let them mint fresh tables, each a new budget of per-user limits
+    /// for the same kuids. `CAP_SYS_RESOURCE` in `init_user_ns` already allows exceeding those
+    /// limits. A caller without it shares its parent's table (set by `create_user_ns()`). The check
+    /// does not audit: lacking the capability is not an error, only no fresh table.
+    fn fresh_uid_table(cred: *mut bindings::cred) -> Result {
+        // SAFETY: `cred` is the valid, prepared credentials of the exec.
+        let cred = unsafe { Credential::from_ptr(cred) };
+        let new_ns = cred.user_ns();
+        if new_ns.parent().and_then(UidTable::of_ns).is_none()
+            || !UserNamespace::init_ns().current_has_cap_noaudit(bindings::CAP_SYS_RESOURCE)
+        {
+            return Ok(());
+        }
+
+        let table = UidTable::new()?;
+        let user = table.alloc(cred.uid())?;
+        // SAFETY: `new_ns` was just created by `create_user_ns()` for these credentials, which are
+        // not shared yet: no other task can reach it and it has no records.
+        unsafe { UidTable::set_ns_table(new_ns, Some(table)) };
+        // SAFETY: The credentials are not shared yet, so `user` may be replaced; the old record's
+        // reference was owned by them.
+        unsafe {
+            let old = core::mem::replace(
+                &mut (*cred.as_ptr()).user,
+                ARef::into_raw(user).as_ptr().cast(),
+            );
+            bindings::free_uid(old);
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+/// Without `CONFIG_USER_NS` there are no user namespaces to create: `EINVAL`, as `unshare()`.
+#[cfg(not(CONFIG_USER_NS))]
+mod user_ns {
+    use kernel::{bindings, error::code::EINVAL, error::Result};
+
+    pub(super) fn new_user_ns(_cred: *mut bindings::cred) -> Result {
+        Err(EINVAL)
+    }
 }
 
 /// Installs what [`execns_prepare`] made: the new namespaces, `fs_struct` and empty file table.
 /// The old file table is released, closing every file descriptor; the new credentials, with the
 /// new user namespace, are committed by `begin_new_exec()` later.
+///
+/// The private `fs_struct` copied before the point of no return gets the caller's root, working
+/// directory and umask as they are now (`fs_struct_refresh()`), so that a `chdir()` by a
+/// `CLONE_FS` sharer in between is not lost; except with `CLONE_NEWNS`, where they were
+/// translated into the new mount namespace when it was copied (see `execns.rst`).
 ///
 /// Called by `begin_new_exec()` after the point of no return and `de_thread()`, so the task is
 /// the only thread of its process. Cannot fail.
@@ -221,69 +239,44 @@ fn fresh_uid_table(cred: *mut bindings::cred) -> Result {
 pub unsafe extern "C" fn execns_commit(bprm: *mut bindings::linux_binprm) {
     // SAFETY: Per the safety requirements.
     let ctx = unsafe { &mut *(*bprm).execns };
-    // SAFETY: `current` is always valid.
-    let me = unsafe { bindings::get_current() };
-    let flags = ctx.flags;
-
-    // As in `unshare()`: CLONE_SYSVSEM is equivalent to exit(), and a new IPC namespace detaches
-    // from the old one's semaphore undo list and shared memory segments.
-    #[cfg(CONFIG_SYSVIPC)]
-    // SAFETY: `me` is the current task.
-    unsafe {
-        if flags & (bindings::CLONE_NEWIPC | bindings::CLONE_SYSVSEM) != 0 {
-            bindings::exit_sem(me);
-        }
-        if flags & bindings::CLONE_NEWIPC != 0 {
-            bindings::exit_shm(me);
-            bindings::shm_init_task(me);
-        }
-    }
-    #[cfg(not(CONFIG_SYSVIPC))]
-    let _ = flags;
-
     let new_nsproxy = !ctx.nsproxy.is_null();
-    if new_nsproxy {
-        // SAFETY: We own the prepared nsproxy; `switch_task_namespaces()` takes it over.
-        unsafe { bindings::switch_task_namespaces(me, ctx.nsproxy) };
-        ctx.nsproxy = ptr::null_mut();
+
+    if !ctx.fs.is_null() && ctx.flags & bindings::CLONE_NEWNS == 0 {
+        // SAFETY: `ctx.fs` is our private copy of the current task's `fs_struct`, which is valid
+        // while the task runs.
+        unsafe { bindings::fs_struct_refresh(ctx.fs, (*bindings::get_current()).fs) };
     }
 
-    let mut old_fs = ptr::null_mut();
-    // SAFETY: `task_lock()` protects `me->fs` and `me->files` from readers such as procfs, and
-    // `fs->lock` protects `fs->users` (see `ksys_unshare()`). We own `ctx.fs` and `ctx.files`,
-    // which the task takes over.
-    let old_files = unsafe {
-        bindings::task_lock(me);
-        if !ctx.fs.is_null() {
-            let fs = (*me).fs;
-            bindings::spin_lock(ptr::addr_of_mut!((*fs).lock));
-            (*me).fs = ctx.fs;
-            (*fs).users -= 1;
-            if (*fs).users == 0 {
-                old_fs = fs;
-            }
-            bindings::spin_unlock(ptr::addr_of_mut!((*fs).lock));
-            ctx.fs = ptr::null_mut();
-        }
-        let old_files = core::mem::replace(&mut (*me).files, ctx.files);
-        ctx.files = ptr::null_mut();
-        bindings::task_unlock(me);
-        old_files
+    // SAFETY: We own the prepared nsproxy, `fs_struct` and file table; `unshare_install()` gives
+    // them to the current task (the only thread of its process now) as `unshare()` does, and
+    // hands back the old `fs_struct` (if that was its last user) and the old file table.
+    unsafe {
+        bindings::unshare_install(
+            ctx.flags as c_ulong,
+            ctx.nsproxy,
+            &mut ctx.fs,
+            &mut ctx.files,
+        )
     };
+    ctx.nsproxy = ptr::null_mut();
 
-    if !old_fs.is_null() {
+    if !ctx.fs.is_null() {
         // SAFETY: That was the last user of the old `fs_struct`.
-        unsafe { bindings::free_fs_struct(old_fs) };
+        unsafe { bindings::free_fs_struct(ctx.fs) };
+        ctx.fs = ptr::null_mut();
     }
     // SAFETY: The task's reference to its old file table; dropping it closes every file (or
     // only drops them if another process still shares the table). May sleep, as exec may.
-    unsafe { bindings::put_files_struct(old_files) };
+    unsafe { bindings::put_files_struct(ctx.files) };
+    ctx.files = ptr::null_mut();
 
     #[cfg(CONFIG_PERF_EVENTS)]
     if new_nsproxy {
-        // SAFETY: `me` is the current task.
-        unsafe { bindings::perf_event_namespaces(me) };
+        // SAFETY: Called by the current task for itself, as `unshare()` does.
+        unsafe { bindings::perf_event_namespaces(bindings::get_current()) };
     }
+    #[cfg(not(CONFIG_PERF_EVENTS))]
+    let _ = new_nsproxy;
 }
 
 /// Drops whatever an execns() call prepared but did not install: the whole preparation after a

@@ -2,15 +2,13 @@
 
 /*
  * Helpers for the execns(2) and uid table Rust code: the static inline
- * functions and macros of credentials, user namespaces, nsproxy, task
- * locking and IRQ-saving spinlocks it needs.
+ * functions and macros of credentials, user namespaces, nsproxy and
+ * IRQ-saving spinlocks it needs.
  */
 
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/nsproxy.h>
-#include <linux/sched/task.h>
-#include <linux/shm.h>
 #include <linux/spinlock.h>
 #include <linux/user_namespace.h>
 
@@ -50,21 +48,6 @@ void rust_helper_put_user_ns(struct user_namespace *ns)
 void rust_helper_put_nsproxy(struct nsproxy *ns)
 {
 	put_nsproxy(ns);
-}
-
-void rust_helper_task_lock(struct task_struct *t)
-{
-	task_lock(t);
-}
-
-void rust_helper_task_unlock(struct task_struct *t)
-{
-	task_unlock(t);
-}
-
-void rust_helper_shm_init_task(struct task_struct *t)
-{
-	shm_init_task(t);
 }
 
 /*

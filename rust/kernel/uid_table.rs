@@ -125,18 +125,34 @@ fn hash_32(val: u32, bits: u32) -> usize {
     (val.wrapping_mul(GOLDEN_RATIO_32) >> (32 - bits)) as usize
 }
 
+/// Old buckets moved into the new ones per insertion while a table grows: the work done with
+/// interrupts off in one `alloc_uid()` stays bounded, whatever the size of the table.
+const MIGRATE_STEP: usize = 4;
+
 /// The buckets of a table and its record count, protected by the table lock.
+///
+/// A table grows incrementally: [`Buckets::start_growth`] swaps in twice as many empty buckets
+/// and keeps the previous ones in `old`; each later insertion moves [`MIGRATE_STEP`] of them
+/// ([`Buckets::migrate`]); lookups meanwhile also search the old bucket of a uid that was not
+/// moved yet. With `MIGRATE_STEP >= 2` the move is over before the table holds twice as many
+/// records again, the next growth.
 ///
 /// # Invariants
 ///
-/// `heads.len() == 1 << bits`. Every record reachable from `heads` is a live `user_struct` whose
-/// `uid_table` points to the table owning these buckets and which holds a reference to it; there
-/// are `records` of them, each linked through `uidhash_node` into bucket `hash_32(uid, bits)`.
-/// `heads` is never resized in place, so `pprev` pointers into it stay valid.
+/// `heads.len() == 1 << bits`. `old` is empty, or `old.len() == 1 << old_bits` with
+/// `old_bits == bits - 1` and `migrated <= old.len()`: `old[..migrated]` are empty. Every record
+/// reachable from `heads` or `old` is a live `user_struct` whose `uid_table` points to the table
+/// owning these buckets and which holds a reference to it; there are `records` of them, each
+/// linked through `uidhash_node` into bucket `hash_32(uid, bits)` of `heads` or, if
+/// `hash_32(uid, old_bits) >= migrated`, possibly bucket `hash_32(uid, old_bits)` of `old`.
+/// `heads` and `old` are never resized in place, so `pprev` pointers into them stay valid.
 struct Buckets {
     heads: KVec<bindings::hlist_head>,
     bits: u32,
     records: usize,
+    old: KVec<bindings::hlist_head>,
+    old_bits: u32,
+    migrated: usize,
 }
 
 // SAFETY: The raw pointers in `Buckets` are only followed with the table lock held, from
@@ -167,13 +183,18 @@ impl Buckets {
         &mut self.heads[i]
     }
 
-    /// Returns the record of `uid`, without taking a reference.
+    /// Returns the record of `uid` in the chain `head`, without taking a reference.
+    ///
+    /// # Safety
+    ///
+    /// `head` must be a bucket of `self` (so of a table whose lock is held).
     #[inline(always)]
-    fn find(&mut self, uid: Kuid) -> Option<NonNull<bindings::user_struct>> {
-        let head = self.bucket(uid);
+    unsafe fn find_in(
+        head: *const bindings::hlist_head,
+        uid: Kuid,
+    ) -> Option<NonNull<bindings::user_struct>> {
         // SAFETY: `head` is a valid bucket and, by the type invariant, every node reachable from
-        // it is the `uidhash_node` of a live record; the lock held through `&mut self` keeps them
-        // linked.
+        // it is the `uidhash_node` of a live record; the table lock keeps them linked.
         unsafe {
             let mut node = (*head).first;
             while !node.is_null() {
@@ -186,6 +207,31 @@ impl Buckets {
             }
         }
         None
+    }
+
+    /// Returns the record of `uid`, without taking a reference.
+    #[inline(always)]
+    fn find(&mut self, uid: Kuid) -> Option<NonNull<bindings::user_struct>> {
+        let head = self.bucket(uid);
+        // SAFETY: `head` is a bucket of `self`.
+        if let Some(up) = unsafe { Self::find_in(head, uid) } {
+            return Some(up);
+        }
+        if self.old.is_empty() {
+            return None;
+        }
+        self.find_old(uid)
+    }
+
+    /// While growing: the record of `uid` if it is still in its old bucket.
+    #[cold]
+    fn find_old(&mut self, uid: Kuid) -> Option<NonNull<bindings::user_struct>> {
+        let i = hash_32(uid.into_raw(), self.old_bits);
+        if i < self.migrated {
+            return None;
+        }
+        // SAFETY: By the type invariant `i < old.len()`, a bucket of `self`.
+        unsafe { Self::find_in(&self.old[i], uid) }
     }
 
     /// `hlist_add_head()` of `node` into `head`.
@@ -243,29 +289,47 @@ impl Buckets {
         self.records -= 1;
     }
 
-    /// Moves every record into `new`, which has `1 << bits` empty buckets, and returns the old
-    /// buckets.
-    fn rehash(
-        &mut self,
-        mut new: KVec<bindings::hlist_head>,
-        bits: u32,
-    ) -> KVec<bindings::hlist_head> {
-        for i in 0..self.heads.len() {
-            let mut node = self.heads[i].first;
+    /// Starts a growth: `new` (`1 << (bits + 1)` empty buckets) becomes the buckets and the
+    /// current ones are kept to be moved by [`Buckets::migrate`]. O(1).
+    fn start_growth(&mut self, new: KVec<bindings::hlist_head>) {
+        // INVARIANT: `old` was empty, so every record is in `heads`, which becomes `old` with
+        // nothing migrated; `new` has `1 << (bits + 1)` buckets. Moving a `KVec` does not move
+        // its buffer, so the `pprev` pointers into it stay valid.
+        self.old = core::mem::replace(&mut self.heads, new);
+        self.old_bits = self.bits;
+        self.bits += 1;
+        self.migrated = 0;
+    }
+
+    /// Moves the records of up to `n` old buckets into the new ones. Returns the old buckets,
+    /// to be freed without the lock, once they are all empty.
+    fn migrate(&mut self, n: usize) -> Option<KVec<bindings::hlist_head>> {
+        if self.old.is_empty() {
+            return None;
+        }
+        let end = core::cmp::min(self.migrated + n, self.old.len());
+        for i in self.migrated..end {
+            let mut node = self.old[i].first;
             while !node.is_null() {
-                // SAFETY: By the type invariant `node` is the link of a live record of this table;
-                // the new bucket index is in bounds since `new.len() == 1 << bits`.
+                // SAFETY: By the type invariant `node` is the link of a live record of this table,
+                // in `old[i]`, which is not linked again before being emptied; the new bucket
+                // index is in bounds since `heads.len() == 1 << bits`.
                 unsafe {
                     let next = (*node).next;
                     let up = crate::container_of!(node, bindings::user_struct, uidhash_node);
-                    let j = hash_32((*up).uid.val, bits);
-                    Self::link(node, &mut new[j]);
+                    let j = hash_32((*up).uid.val, self.bits);
+                    Self::link(node, &mut self.heads[j]);
                     node = next;
                 }
             }
+            self.old[i].first = ptr::null_mut();
         }
-        self.bits = bits;
-        core::mem::replace(&mut self.heads, new)
+        // INVARIANT: `old[..end]` are empty now, their records in `heads`.
+        self.migrated = end;
+        if end < self.old.len() {
+            return None;
+        }
+        Some(core::mem::take(&mut self.old))
     }
 }
 
@@ -277,8 +341,9 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// Records are found with [`UidTable::find`], found or created with [`UidTable::alloc`], and
 /// removed when their last reference is dropped (`free_uid()`, [`UidTable::put`]). The table
 /// doubles its buckets when it holds more records than buckets, up to 131,072 buckets, so lookups
-/// stay O(1) for up to 65,536 live users per table and a small table stays small. It never
-/// shrinks: a bucket costs 8 bytes.
+/// stay O(1) for up to 65,536 live users per table and a small table stays small. The records
+/// move to the new buckets a few at a time, on later insertions, so no operation does more than a
+/// bounded amount of work with interrupts off. It never shrinks: a bucket costs 8 bytes.
 ///
 /// Each record holds a reference to its table, and so does each user namespace using it, so a
 /// table lives as long as any of them.
@@ -358,6 +423,41 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// assert_eq!(t.records(), 0);
 /// # Ok::<(), Error>(())
 /// ```
+///
+/// Growth moves the records a few at a time; lookups and removals work on both sides meanwhile:
+///
+/// ```
+/// use kernel::cred::Kuid;
+/// use kernel::uid_table::UidTable;
+///
+/// let t = UidTable::new()?;
+/// let mut users = KVec::new();
+/// for uid in 0..17u32 {
+///     users.push(Some(t.alloc(Kuid::from_raw(uid))?), GFP_KERNEL)?;
+/// }
+/// // The 17th record started the growth: 32 buckets, every record still in the old 16.
+/// assert_eq!(t.buckets(), 32);
+/// for uid in 0..17u32 {
+///     let u = t.find(Kuid::from_raw(uid)).unwrap();
+///     assert!(core::ptr::eq(&*u, &**users[uid as usize].as_ref().unwrap()));
+/// }
+/// // Records removed before and after they moved.
+/// users[0] = None;
+/// users.push(Some(t.alloc(Kuid::from_raw(17))?), GFP_KERNEL)?;
+/// users[16] = None;
+/// assert_eq!(t.records(), 16);
+/// assert!(t.find(Kuid::from_raw(0)).is_none() && t.find(Kuid::from_raw(16)).is_none());
+/// for uid in 18..40u32 {
+///     users.push(Some(t.alloc(Kuid::from_raw(uid))?), GFP_KERNEL)?;
+/// }
+/// assert_eq!((t.records(), t.buckets()), (38, 64));
+/// for uid in 1..40u32 {
+///     assert_eq!(t.find(Kuid::from_raw(uid)).is_some(), uid != 16);
+/// }
+/// drop(users);
+/// assert_eq!(t.records(), 0);
+/// # Ok::<(), Error>(())
+/// ```
 #[pin_data]
 pub struct UidTable {
     #[pin]
@@ -368,10 +468,14 @@ pub struct UidTable {
 impl UidTable {
     /// Creates an empty table.
     pub fn new() -> Result<Arc<Self>> {
+        // INVARIANT: `1 << MIN_BITS` empty buckets, no record, not growing.
         let buckets = Buckets {
             heads: Buckets::alloc_heads(MIN_BITS, GFP_KERNEL)?,
             bits: MIN_BITS,
             records: 0,
+            old: KVec::new(),
+            old_bits: 0,
+            migrated: 0,
         };
         Arc::pin_init(
             pin_init!(Self {
@@ -450,9 +554,15 @@ impl UidTable {
             (*new.as_ptr()).uid_table = table.into_raw().cast_mut().cast();
             inner.insert(new.as_ptr());
         }
+        let moved = inner.migrate(MIGRATE_STEP);
+        let grow =
+            inner.old.is_empty() && inner.records > inner.heads.len() && inner.bits < MAX_BITS;
         drop(inner);
+        drop(moved);
 
-        self.maybe_grow();
+        if grow {
+            self.grow();
+        }
         // SAFETY: `new` came with one reference from `user_struct_alloc()`, owned by the `ARef`.
         Ok(unsafe { ARef::from_raw(new.cast()) })
     }
@@ -531,32 +641,24 @@ impl UidTable {
         drop(unsafe { Arc::from_raw(table) });
     }
 
-    /// Doubles the buckets while there are more records than buckets.
+    /// Starts doubling the buckets: allocates them without the lock, swaps them in under it; the
+    /// records move over during the next insertions ([`Buckets::migrate`]).
     ///
-    /// Process context. The new buckets are allocated without the lock; a failed allocation only
-    /// leaves the table with longer chains.
-    fn maybe_grow(&self) {
-        loop {
-            let bits = {
-                let inner = self.inner.lock();
-                if inner.records <= inner.heads.len() || inner.bits >= MAX_BITS {
-                    return;
-                }
-                inner.bits + 1
-            };
-            let Ok(new) = Buckets::alloc_heads(bits, GFP_KERNEL | __GFP_NOWARN) else {
-                return;
-            };
-            let mut inner = self.inner.lock();
-            if inner.bits + 1 != bits {
-                // Somebody else grew the table meanwhile: look again.
-                drop(inner);
-                drop(new);
-                continue;
-            }
-            let old = inner.rehash(new, bits);
+    /// Process context. A failed allocation only leaves the table with longer chains, until the
+    /// next insertion tries again.
+    #[cold]
+    fn grow(&self) {
+        let bits = self.inner.lock().bits + 1;
+        let Ok(new) = Buckets::alloc_heads(bits, GFP_KERNEL | __GFP_NOWARN) else {
+            return;
+        };
+        let mut inner = self.inner.lock();
+        if inner.bits + 1 == bits && inner.old.is_empty() && inner.records > inner.heads.len() {
+            inner.start_growth(new);
+        } else {
+            // Somebody else grew the table meanwhile.
             drop(inner);
-            drop(old);
+            drop(new);
         }
     }
 
@@ -577,21 +679,6 @@ impl UidTable {
     pub fn to_arc(&self) -> Arc<Self> {
         // SAFETY: By the type invariant `self` is owned by an `Arc`.
         unsafe { ArcBorrow::from_raw(self) }.into()
-    }
-
-    /// Returns the user namespace a table was made for: the highest ancestor of `ns` (or `ns`)
-    /// using the same table as `ns`.
-    pub fn owner_ns(ns: &UserNamespace) -> &UserNamespace {
-        // SAFETY: `ns` and its ancestors are valid; only the pointer values are compared.
-        let table_of = |ns: &UserNamespace| unsafe { (*ns.as_ptr()).uid_table };
-        let mut owner = ns;
-        while let Some(parent) = owner.parent() {
-            if table_of(parent) != table_of(ns) {
-                break;
-            }
-            owner = parent;
-        }
-        owner
     }
 
     /// Sets the table of `ns`, dropping the one it had.

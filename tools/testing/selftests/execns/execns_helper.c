@@ -25,6 +25,14 @@
  *                          uid_map/gid_map meanwhile), then re-exec
  *                          ourselves so that we are root in our user ns.
  *   EXECNS_SETID=id        (after WAITMAP) setresgid/setresuid(id) first.
+ *   EXECNS_NODUMP=1        prctl(PR_SET_DUMPABLE, 0) first.
+ *   EXECNS_MINT=n          n times: fork, the child calls execns(
+ *                          CLONE_NEWUSER) of this program with only
+ *                          EXECNS_SAMETABLE=<our table id>; report how
+ *                          many got our table (mint.same), another one
+ *                          (mint.fresh) or failed (mint.failed).
+ *   EXECNS_SAMETABLE=id    (alone) exit 0 if our uid table is id, 1 if
+ *                          another, 2 if it cannot be read.
  *   EXECNS_STORM=b:n:p     p processes each switch their real uid over
  *                          b..b+n-1; report the uid table's records
  *                          before and after (after: polled until back).
@@ -51,6 +59,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "execns_util.h"
 
 #define MAX_FDS 256
 
@@ -326,6 +336,39 @@ static void do_storm(const char *spec)
 	    failed, before, after);
 }
 
+/* n children execns(CLONE_NEWUSER): do they get our table or a fresh one? */
+static void do_mint(long n)
+{
+	long id = uid_table_value("id"), same = 0, fresh = 0, failed = 0;
+	char env[64];
+	char *argv[] = { "execns_helper", NULL };
+	char *envp[] = { env, NULL };
+	int status;
+
+	snprintf(env, sizeof(env), "EXECNS_SAMETABLE=%ld", id);
+	for (long i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			failed++;
+			continue;
+		}
+		if (pid == 0) {
+			sys_execns(CLONE_NEWUSER, "/proc/self/exe", argv, envp);
+			_exit(3);
+		}
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) > 1)
+			failed++;
+		else if (WEXITSTATUS(status) == 0)
+			same++;
+		else
+			fresh++;
+	}
+	add("mint.id=%ld\nmint.same=%ld\nmint.fresh=%ld\nmint.failed=%ld\n",
+	    id, same, fresh, failed);
+}
+
 static void hold(const char *fifo)
 {
 	char buf[64];
@@ -362,8 +405,17 @@ int main(int argc, char **argv, char **envp)
 	size_t off;
 	int fd, i;
 
+	val = getenv("EXECNS_SAMETABLE");
+	if (val) {
+		long id = uid_table_value("id");
+
+		return id < 0 ? 2 : id == atol(val) ? 0 : 1;
+	}
+
 	scan_fds();
 
+	if (getenv("EXECNS_NODUMP"))
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (getenv("EXECNS_WAITMAP"))
 		waitmap_and_reexec(argv, envp);
 
@@ -452,6 +504,9 @@ int main(int argc, char **argv, char **envp)
 	val = getenv("EXECNS_STORM");
 	if (val)
 		do_storm(val);
+	val = getenv("EXECNS_MINT");
+	if (val)
+		do_mint(atol(val));
 	add("done=1\n");
 
 	if (!path)

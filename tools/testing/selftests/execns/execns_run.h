@@ -226,6 +226,7 @@ static int run_start(struct scratch *s, struct run *r, struct child_result **res
 	struct child_args a = { .r = r, .s = s };
 	char *stack;
 	int n = 0, i;
+	pid_t pid;
 
 	r->hold_fd = -1;
 	r->have_report = false;
@@ -255,10 +256,16 @@ static int run_start(struct scratch *s, struct run *r, struct child_result **res
 	fflush(stdout);
 	fflush(stderr);
 	switch (r->mode) {
+	/*
+	 * The child must not write r->pid: r may be in memory shared with the
+	 * parent (fixtures with FIXTURE_TEARDOWN_PARENT are MAP_SHARED), where
+	 * its 0 would overwrite the pid the parent stored.
+	 */
 	case FORK_PLAIN:
-		r->pid = fork();
-		if (r->pid == 0)
+		pid = fork();
+		if (pid == 0)
 			run_child(&a);
+		r->pid = pid;
 		break;
 	case FORK_CLONE_FS:
 	case FORK_CLONE_FILES:
@@ -270,9 +277,10 @@ static int run_start(struct scratch *s, struct run *r, struct child_result **res
 			       &a);
 		break;
 	case FORK_VFORK:
-		r->pid = vfork();
-		if (r->pid == 0)
+		pid = vfork();
+		if (pid == 0)
 			run_child(&a);
+		r->pid = pid;
 		break;
 	}
 	if (r->pid < 0)

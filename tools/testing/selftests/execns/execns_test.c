@@ -650,6 +650,35 @@ TEST_F_TIMEOUT(fail, e2big, 120)
 }
 
 /* ------------------------------------------------------------------ */
+/* How userspace finds the syscall: /sys/kernel/execns/                 */
+
+/*
+ * nr is this syscall's native number, compat_nr (64-bit x86 with ia32
+ * emulation) the i386 one; both read-only (0444), decimal and a newline.
+ */
+TEST(sysfs_syscall_nr)
+{
+	char buf[32], want[32];
+	struct stat st;
+
+	if (!execns_ok)
+		SKIP(return, "%s", execns_why);
+	ASSERT_EQ(0, stat("/sys/kernel/execns/nr", &st)) {
+		TH_LOG("/sys/kernel/execns/nr: %s", strerror(errno));
+	}
+	EXPECT_EQ(0444, st.st_mode & 07777);
+	ASSERT_GT(read_file("/sys/kernel/execns/nr", buf, sizeof(buf)), 0);
+	snprintf(want, sizeof(want), "%d\n", (int)__NR_execns);
+	EXPECT_STREQ(want, buf);
+	EXPECT_NE(0, write_file("/sys/kernel/execns/nr", "1\n"));
+	if (!stat("/sys/kernel/execns/compat_nr", &st)) {
+		EXPECT_EQ(0444, st.st_mode & 07777);
+		ASSERT_GT(read_file("/sys/kernel/execns/compat_nr", buf, sizeof(buf)), 0);
+		EXPECT_STREQ("463\n", buf);	/* arch/x86/entry/syscalls/syscall_32.tbl */
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* Privileges                                                          */
 
 /* Without CAP_SYS_ADMIN, every namespace but the user one is EPERM. */
@@ -671,6 +700,111 @@ TEST_F(execns, unpriv_eperm)
 			       self->s.helper, DEFAULT_ARGV, DEFAULT_ENVP,
 			       EPERM, what);
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The new program's mm belongs to its new user namespace              */
+
+static int prep_unshare_user(void *unused)
+{
+	return unshare(CLONE_NEWUSER);
+}
+
+/*
+ * Start uid 1000 running path, non-dumpable (EXECNS_NODUMP: it calls
+ * prctl(PR_SET_DUMPABLE, 0) itself; an unreadable binary: would_dump()),
+ * in a new user namespace made by execns(CLONE_NEWUSER) or by
+ * unshare(CLONE_NEWUSER) + exec; map root of that namespace to kuid 1000.
+ * Report who owns its /proc/<pid> files, and whether root of the namespace
+ * (a process that setns()ed in) may read its /proc/<pid>/environ (ptrace
+ * read access: for a non-dumpable mm it needs CAP_SYS_PTRACE in
+ * mm->user_ns).  0 or the errno in *access.
+ */
+static void nondump_probe(struct __test_metadata *_metadata, struct scratch *s,
+			  const char *path, bool nodump, bool via_execns,
+			  uid_t *owner, int *access)
+{
+	struct child_result *res;
+	struct run r;
+	char p[64];
+	struct stat st;
+	int status;
+	pid_t pid;
+
+	memset(&r, 0, sizeof(r));
+	r.path = path;
+	r.unpriv = true;
+	r.hold = true;
+	r.flags = via_execns ? CLONE_NEWUSER : 0;
+	r.prep = via_execns ? NULL : prep_unshare_user;
+	r.env[0] = nodump ? "EXECNS_NODUMP=1" : "EXECNS_NOFORK=1";
+	ASSERT_EQ(0, run_start(s, &r, &res));
+	ASSERT_LE(0, r.hold_fd) {
+		TH_LOG("target did not start: set-up step %d, execns errno %d, %s",
+		       res->setup_step, res->exec_errno, status_str(r.status));
+	}
+	snprintf(p, sizeof(p), "/proc/%d/uid_map", r.pid);
+	ASSERT_EQ(0, write_file(p, "0 1000 1\n"));
+	snprintf(p, sizeof(p), "/proc/%d/gid_map", r.pid);
+	ASSERT_EQ(0, write_file(p, "0 1000 1\n"));
+	snprintf(p, sizeof(p), "/proc/%d/status", r.pid);
+	ASSERT_EQ(0, stat(p, &st));
+	*owner = st.st_uid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd;
+
+		snprintf(p, sizeof(p), "/proc/%d/ns/user", r.pid);
+		fd = open(p, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWUSER))
+			_exit(255);
+		snprintf(p, sizeof(p), "/proc/%d/environ", r.pid);
+		fd = open(p, O_RDONLY);
+		_exit(fd < 0 ? errno : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_NE(255, WEXITSTATUS(status));
+	*access = WEXITSTATUS(status);
+	run_finish(&r);
+}
+
+/*
+ * After execns(CLONE_NEWUSER) the new program's mm->user_ns is the new
+ * namespace, as after unshare(CLONE_NEWUSER) + exec: a non-dumpable
+ * program's /proc files belong to root of that namespace (kuid 1000 here),
+ * which may ptrace it.  An unreadable binary makes would_dump() move
+ * mm->user_ns up to where its owner is mapped (the map is not written yet
+ * at exec time): the same on both paths.
+ */
+TEST_F(execns, mm_user_ns_is_the_new_namespace)
+{
+	char unreadable[256];
+	uid_t own_e, own_u;
+	int acc_e, acc_u;
+
+	/* Non-dumpable by prctl: mm->user_ns decides. */
+	nondump_probe(_metadata, &self->s, self->s.helper, true, true, &own_e, &acc_e);
+	nondump_probe(_metadata, &self->s, self->s.helper, true, false, &own_u, &acc_u);
+	EXPECT_EQ(TEST_UID, own_u);
+	EXPECT_EQ(0, acc_u);
+	EXPECT_EQ(own_u, own_e);
+	EXPECT_EQ(acc_u, acc_e) {
+		TH_LOG("root of the new namespace reading environ: %s (unshare+exec: %s)",
+		       strerror(acc_e), strerror(acc_u));
+	}
+
+	/* Unreadable (mode 0111, owned by uid 1000): would_dump(). */
+	snprintf(unreadable, sizeof(unreadable), "%s/unreadable", self->s.dir);
+	ASSERT_EQ(0, copy_file(self->s.helper, unreadable, 0111));
+	ASSERT_EQ(0, chown(unreadable, TEST_UID, TEST_GID));
+	ASSERT_EQ(0, chmod(unreadable, 0111));
+	nondump_probe(_metadata, &self->s, unreadable, false, true, &own_e, &acc_e);
+	nondump_probe(_metadata, &self->s, unreadable, false, false, &own_u, &acc_u);
+	EXPECT_EQ(own_u, own_e);
+	EXPECT_EQ(acc_u, acc_e);
 }
 
 static bool userns_clone_disabled(void)

@@ -3,14 +3,15 @@
  * Tests for the per-user-namespace uid table (the user_struct accounting
  * behind epoll_watches, pipe_bufs, ...) and its interplay with execns(2).
  *
- * The kernel shows the table a task uses in /proc/<pid>/uid_table (0444):
+ * The kernel shows the table a task uses in /proc/<pid>/uid_table (0444,
+ * read with ptrace read access to the task):
  *
  *   id: <decimal>        table id, the root table is 1
  *   records: <decimal>   live user_struct records in that table
  *   buckets: <decimal>   hash buckets
  *
  * Only a user namespace created by execns(CLONE_NEWUSER) by a caller with
- * CAP_SYS_RESOURCE (over its current table) gets a fresh table; every other
+ * CAP_SYS_RESOURCE in the initial user namespace gets a fresh table; every other
  * user namespace shares its parent's.
  *
  * Must run as root.  Skips everything if /proc/self/uid_table is missing;
@@ -285,7 +286,7 @@ FIXTURE_TEARDOWN(uid_table)
 	scratch_fini(&self->s);
 }
 
-/* The proc file: mode 0444, exact format, same root table for everyone. */
+/* The proc file: mode 0444, exact format, same root table for all, ptrace-checked. */
 TEST_F(uid_table, proc_file_format)
 {
 	struct uid_table t1;
@@ -316,18 +317,32 @@ TEST_F(uid_table, proc_file_format)
 		close(fd);
 	}
 
-	/* Readable by anyone (0444): uid 1000 reads pid 1's. */
+	/*
+	 * Mode 0444, but reading needs ptrace read access: uid 1000 reads its
+	 * own, not pid 1's (root's): EACCES.
+	 */
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		struct uid_table t;
+		char b[256];
 
 		if (drop_privs())
 			_exit(1);
-		_exit(uid_table_read("1", &t) ? 2 : t.id == self->init.id ? 0 : 3);
+		if (uid_table_read("self", &t) || t.id != self->init.id)
+			_exit(2);
+		fd = open("/proc/1/uid_table", O_RDONLY);
+		if (fd < 0)
+			_exit(3);
+		if (read(fd, b, sizeof(b)) >= 0)
+			_exit(4);
+		_exit(errno == EACCES ? 0 : 5);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) {
+		TH_LOG("uid 1000: exit %d (2: own file, 3: open, 4: read of pid 1's succeeded, 5: not EACCES)",
+		       WEXITSTATUS(status));
+	}
 }
 
 static int do_unshare_user(void)
@@ -672,6 +687,159 @@ TEST_F_TIMEOUT(limit, pipe_user_pages_soft, 60)
 	}
 	run_finish(&self->a);
 	run_finish(&self->b);
+}
+
+/* ------------------------------------------------------------------ */
+/* No fresh tables from inside a user namespace                        */
+
+/*
+ * Root of a container that has a fresh table holds CAP_SYS_RESOURCE there,
+ * not in the initial user namespace: each of its execns(CLONE_NEWUSER)
+ * calls gets the container's table; none mints another one (each would be
+ * a new budget of per-user limits for the same kuids).
+ */
+TEST_F(uid_table, container_root_mints_no_table)
+{
+	char waitmap[PATH_MAX], env_wait[PATH_MAX + 32], path[64];
+	struct run *r = &self->r;
+	struct child_result *res;
+	struct uid_table t;
+	int fd;
+
+	REQUIRE_EXECNS();
+	REQUIRE_CAP_SYS_RESOURCE();
+	ASSERT_EQ(0, scratch_fifo(&self->s, waitmap, sizeof(waitmap)));
+	snprintf(env_wait, sizeof(env_wait), "EXECNS_WAITMAP=%s", waitmap);
+	r->flags = CLONE_NEWUSER;
+	r->env[0] = env_wait;
+	r->env[1] = "EXECNS_MINT=4";
+	r->env[2] = "EXECNS_UIDTABLE=1";
+	r->env[3] = "EXECNS_NOFORK=1";
+	ASSERT_EQ(0, run_start(&self->s, r, &res));
+	fd = hold_wait(waitmap, r->pid, &r->status, 20000);
+	ASSERT_LE(0, fd) {
+		TH_LOG("helper did not start: execns errno %d, %s",
+		       res->exec_errno, status_str(r->status));
+	}
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", r->pid);
+	ASSERT_EQ(0, write_file(path, "0 0 1\n"));
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", r->pid);
+	ASSERT_EQ(0, write_file(path, "0 0 1\n"));
+	close(fd);	/* re-exec as root of the namespace, then mint */
+	run_finish(r);
+	ASSERT_TRUE(r->have_report) {
+		TH_LOG("no report: %s", status_str(r->status));
+	}
+	ASSERT_EQ(0, report_table(r, &t));
+	/* The container's own table, and root with every capability there. */
+	EXPECT_NE(self->init.id, t.id);
+	EXPECT_STREQ("000001ffffffffff", kv_get(r->report, "cap_eff", '=') ?: "");
+	EXPECT_EQ(t.id, kv_num(r->report, "mint.id", '=', -1));
+	EXPECT_EQ(0, kv_num(r->report, "mint.failed", '=', -1));
+	EXPECT_EQ(0, kv_num(r->report, "mint.fresh", '=', -1));
+	EXPECT_EQ(4, kv_num(r->report, "mint.same", '=', -1));
+}
+
+static int prep_setns_user(void *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = setns(fd, CLONE_NEWUSER);
+	close(fd);
+	return ret;
+}
+
+/* Shared with the parent (FIXTURE_TEARDOWN_PARENT): the sysctl is restored whatever happens. */
+FIXTURE(joined) {
+	struct scratch s;
+	struct uid_table init;
+	struct saved_sysctl sysctl;
+};
+
+FIXTURE_SETUP(joined)
+{
+	COMMON_SETUP(self);
+	REQUIRE_EXECNS();
+	REQUIRE_CAP_SYS_RESOURCE();
+}
+
+FIXTURE_TEARDOWN_PARENT(joined)
+{
+	if (self->sysctl.saved && write_file(self->sysctl.path, self->sysctl.value))
+		TH_LOG("could not restore %s to %s", self->sysctl.path,
+		       self->sysctl.value);
+	scratch_fini(&self->s);
+}
+
+/*
+ * fs.epoll.max_user_watches = 10.  F: uid 1000 keeping CAP_SYS_RESOURCE
+ * execns(CLONE_NEWUSER)s into a fresh table (F owned by kuid 1000, maps
+ * written).  A: uid 1000 in the init table takes all 10 watches of that
+ * account.  J: uid 1000 with no capabilities joins F with setns() (it owns
+ * F, so it may, and then has every capability there) and calls
+ * execns(CLONE_NEWUSER): it gets F's table, not a new one, and is still
+ * charged to its own init-table record: no watch left.
+ */
+TEST_F_TIMEOUT(joined, setns_joiner_mints_no_table, 60)
+{
+	static struct run f, a, j;
+	struct child_result *rf, *ra, *rj;
+	struct uid_table tf, tj;
+	char path[64];
+
+	if (epoll_create1(0) < 0 && errno == ENOSYS)
+		SKIP(return, "no epoll (CONFIG_EPOLL)");
+	ASSERT_EQ(0, sysctl_set(&self->sysctl, "/proc/sys/fs/epoll/max_user_watches", "10"));
+
+	f.flags = CLONE_NEWUSER;
+	f.prep = prep_uid1000_with_sys_resource;
+	f.hold = true;
+	f.env[0] = "EXECNS_UIDTABLE=1";
+	ASSERT_EQ(0, run_start(&self->s, &f, &rf));
+	ASSERT_LE(0, f.hold_fd) {
+		TH_LOG("F did not start: set-up step %d, execns errno %d, %s",
+		       rf->setup_step, rf->exec_errno, status_str(f.status));
+	}
+	ASSERT_GT(read_file(f.report_path, f.report,
+			    sizeof(f.report)), 0);
+	ASSERT_EQ(0, report_table(&f, &tf));
+	ASSERT_NE(self->init.id, tf.id);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", f.pid);
+	ASSERT_EQ(0, write_file(path, "0 1000 1\n")) {
+		TH_LOG("%s: %s", path, strerror(errno));
+	}
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", f.pid);
+	ASSERT_EQ(0, write_file(path, "0 1000 1\n")) {
+		TH_LOG("%s: %s", path, strerror(errno));
+	}
+
+	start_limited(_metadata, &self->s, &a, HOW_UNSHARE,
+		      "EXECNS_EPOLL=100", &ra);
+	ASSERT_EQ(10, kv_num(a.report, "epoll", '=', -1));
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", f.pid);
+	j.flags = CLONE_NEWUSER;
+	j.unpriv = true;
+	j.prep = prep_setns_user;
+	j.prep_arg = path;
+	j.env[0] = "EXECNS_UIDTABLE=1";
+	j.env[1] = "EXECNS_EPOLL=100";
+	ASSERT_EQ(0, run_start(&self->s, &j, &rj));
+	run_finish(&j);
+	ASSERT_EQ(0, rj->setup_step) {
+		TH_LOG("J: set-up step %d: %s", rj->setup_step,
+		       strerror(rj->setup_errno));
+	}
+	ASSERT_EQ(0, rj->exec_errno);
+	ASSERT_TRUE(j.have_report);
+	ASSERT_EQ(0, report_table(&j, &tj));
+	EXPECT_EQ(tf.id, tj.id);
+	EXPECT_EQ(0, kv_num(j.report, "epoll", '=', -1));
+	EXPECT_EQ(ENOSPC, kv_num(j.report, "epoll_errno", '=', -1));
+	run_finish(&a);
+	run_finish(&f);
 }
 
 /* ------------------------------------------------------------------ */
