@@ -98,13 +98,14 @@ targets=("${@:2}")
 # lint costs no second build); scripts/lint.sh reads the warnings from the build log. The
 # stock baseline is compiled as upstream does.
 clippy=()
-if [ "$VARIANT" != stock ]; then
-	clippy=(CLIPPY=1)
-	# A build log only lists the objects it compiled: keep the last full log's warnings.
-	echo CLIPPY > "$O/.execns-clippy"
-fi
+[ "$VARIANT" = stock ] || clippy=(CLIPPY=1)
 if ! "${KMAKE[@]}" -j"$JOBS" "${clippy[@]}" "${targets[@]}" > "$LOGS/build-$VARIANT.log" 2>&1; then
 	grep -E -B2 -A8 '(error|Error)[: ]' "$LOGS/build-$VARIANT.log" | head -80 >&2 || tail -40 "$LOGS/build-$VARIANT.log" >&2
 	die "$VARIANT kernel build failed (full log: $LOGS/build-$VARIANT.log)"
+fi
+# The kernel crate is compiled only when one of its files changes: keep the log of the
+# build that last compiled it, for the clippy gate of scripts/lint.sh.
+if grep -qE '^ +(CLIPPY|RUSTC)( L)? +rust/kernel\.o' "$LOGS/build-$VARIANT.log"; then
+	cp "$LOGS/build-$VARIANT.log" "$O/.execns-kernel-crate.log"
 fi
 say "$VARIANT kernel built in $(( $(date +%s) - start )) s: $O/arch/x86/boot/bzImage"

@@ -52,8 +52,10 @@ step() {
 	t0=$(date +%s)
 	"${KMAKE[@]}" -j"$JOBS" > "$log" 2>&1 || rc=$?
 	what="$(grep -cE '^ +(CC|RUSTC [A-Z]) ' "$log" || true) objects rebuilt in $(( $(date +%s) - t0 )) s"
-	if [ $rc != 0 ] || grep -qE '(warning|error)[:\[]' "$log"; then
-		grep -E -A6 '(warning|error)[:\[]' "$log" | head -40 >&2
+	# Compiler diagnostics: C "file:line:col: warning:", rustc/clippy "warning[...]:" lines.
+	diag='^[^ ]+:[0-9]+:[0-9]+: (warning|error)|^(warning|error)(\[[^]]*\])?: '
+	if [ $rc != 0 ] || grep -qE "$diag" "$log"; then
+		grep -E -A6 "$diag" "$log" | head -40 >&2
 		results+=("$(printf '%-22s %-8s %s' "$name" FAILED "$what; see $log")")
 		failed=$((failed + 1))
 	else

@@ -4,10 +4,9 @@
 #      adds to the tree (0 errors, 0 warnings, 0 checks);
 #   2. rustfmt --check, with the tree's .rustfmt.toml, on every Rust file the repo adds
 #      (what `make rustfmtcheck` checks, restricted to our files);
-#   3. clippy: the kernels are built with CLIPPY=1 (scripts/build-kernel.sh), so clippy and
-#      rustc warnings are in the build log; any warning located in one of our Rust files
-#      fails (stock 6.12 code is not ours to lint; its warnings under clippy 1.95 are
-#      listed but do not fail);
+#   3. clippy: the kernels are built with CLIPPY=1 (scripts/build-kernel.sh) and the
+#      feature's objects recompiled with it here; any clippy or rustc warning located in one
+#      of our files fails (stock 6.12 code is not ours to lint);
 #   4. rustdoc: `make rustdoc` of the given kernel variant, no warning in our files.
 # usage: lint.sh [variant]   (default: base; the variant's kernel must be built)
 set -uo pipefail
@@ -50,23 +49,38 @@ r=$(cd "$REPO" && rustfmt --check --edition 2021 --config-path "$SRC/.rustfmt.to
 if [ -z "$r" ]; then report rustfmt ok "$(echo "$ours_rust" | wc -w) Rust files"
 else echo "$r" | head -40; report rustfmt FAILED "run: rustfmt --edition 2021 --config-path build/src/.rustfmt.toml <file>"; fi
 
-# Warnings of a log located in our files ("--> path:line:col" of rustc/clippy, or path:line
-# of C compilers). Paths in the log are relative to the source tree.
+# Warnings of a log located in our files: the files the repo adds and the upstream files its
+# patches change. rustc/clippy print "warning: ..." then " --> path:line:col"; C compilers
+# "path:line:col: warning: ...". Paths in the log are absolute or relative to the tree.
+ours_patched=$(grep -h '^diff --git a/' "$REPO"/patches/*.patch | awk '{print substr($3, 3)}' | sort -u)
 our_warnings() { # log
 	local pat
-	pat=$(printf '%s\n' $ours_rust $ours_c | sed 's/[.]/\\./g' | paste -sd'|')
-	grep -E -A4 '^(warning|error)' "$1" | grep -E -B4 "(^|[ /])($pat):[0-9]+" || true
+	pat=$(printf '%s\n' $ours_rust $ours_c $ours_patched | sed 's/[.]/\\./g' | paste -sd'|')
+	{
+		grep -E -A4 '^(warning|error)' "$1" | grep -E -B4 "(^|[ /])($pat):[0-9]+"
+		grep -E "(^|/)($pat):[0-9]+:[0-9]+: (warning|error)" "$1"
+	} || true
 }
 
-# 3. clippy, from the kernel build log
-blog=$LOGS/build-$V.log
-if ! grep -q 'CLIPPY' "$O/.execns-clippy" 2>/dev/null; then
-	report clippy FAILED "the $V kernel was not built with CLIPPY=1 (scripts/build-kernel.sh)"
+# 3. clippy. The feature's objects are recompiled here with CLIPPY=1 (a few seconds), so
+# their warnings are always fresh; the kernel crate (rust/kernel/*.rs, ours included) is
+# one compilation unit, linted whenever it is compiled: scripts/build-kernel.sh keeps the
+# log of the last build that compiled it.
+clog=$LOGS/clippy-$V.log
+feature_objs=$(cd "$REPO" && git ls-files -co --exclude-standard -- kernel/execns | grep '\.rs$' | sed 's/\.rs$/.o/')
+# shellcheck disable=SC2086 # list of objects
+(cd "$O" && rm -f $feature_objs)
+# shellcheck disable=SC2086
+if ! submake -C "$SRC" O="$O" LLVM="$LLVM" CLIPPY=1 $feature_objs > "$clog" 2>&1; then
+	tail -30 "$clog"
+	report clippy FAILED "could not compile $feature_objs ($clog)"
+elif [ ! -f "$O/.execns-kernel-crate.log" ]; then
+	report clippy FAILED "no log of a kernel crate build with CLIPPY=1 (rebuild: rm $O/rust/kernel.o)"
 else
-	w=$(our_warnings "$blog")
+	w=$(our_warnings "$clog"; our_warnings "$O/.execns-kernel-crate.log"; our_warnings "$LOGS/build-$V.log")
 	if [ -z "$w" ]; then
-		report clippy ok "no warning in our files ($(grep -c '^warning' "$blog" || true) in stock code)"
-	else echo "$w" | head -60; report clippy FAILED "warnings in our files ($blog)"; fi
+		report clippy ok "no warning in our files (feature objects recompiled, kernel crate log kept)"
+	else echo "$w" | head -60; report clippy FAILED "warnings in our files ($clog, $O/.execns-kernel-crate.log)"; fi
 fi
 
 # 4. rustdoc

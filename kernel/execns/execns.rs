@@ -239,8 +239,6 @@ mod user_ns {
 pub unsafe extern "C" fn execns_commit(bprm: *mut bindings::linux_binprm) {
     // SAFETY: Per the safety requirements.
     let ctx = unsafe { &mut *(*bprm).execns };
-    let new_nsproxy = !ctx.nsproxy.is_null();
-
     if !ctx.fs.is_null() && ctx.flags & bindings::CLONE_NEWNS == 0 {
         // SAFETY: `ctx.fs` is our private copy of the current task's `fs_struct`, which is valid
         // while the task runs.
@@ -270,13 +268,8 @@ pub unsafe extern "C" fn execns_commit(bprm: *mut bindings::linux_binprm) {
     unsafe { bindings::put_files_struct(ctx.files) };
     ctx.files = ptr::null_mut();
 
-    #[cfg(CONFIG_PERF_EVENTS)]
-    if new_nsproxy {
-        // SAFETY: Called by the current task for itself, as `unshare()` does.
-        unsafe { bindings::perf_event_namespaces(bindings::get_current()) };
-    }
-    #[cfg(not(CONFIG_PERF_EVENTS))]
-    let _ = new_nsproxy;
+    // `begin_new_exec()` emits the perf namespaces record once the new credentials, with the new
+    // user namespace, are committed.
 }
 
 /// Drops whatever an execns() call prepared but did not install: the whole preparation after a

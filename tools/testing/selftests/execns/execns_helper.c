@@ -10,7 +10,8 @@
  *                          ns.<name> (inode of /proc/self/ns/<name>),
  *                          fds (fds open at startup, before this program
  *                          opened anything), threads, cap_eff/cap_prm,
- *                          at_secure, and the results of the options below.
+ *                          at_secure, dumpable (PR_GET_DUMPABLE), and the
+ *                          results of the options below.
  *   EXECNS_HOLD=fifo       after reporting, block reading fifo until EOF.
  *   (always)               fork; the child reports getpid() and its pid ns
  *                          (EXECNS_NOFORK=1: don't).
@@ -467,6 +468,7 @@ int main(int argc, char **argv, char **envp)
 		add("%s%d", i ? "," : "", startup_fds[i]);
 	add("%s\nproc_fds=%s\n", nr_startup_fds ? "" : "none", proc_fds);
 	add("at_secure=%lu\n", getauxval(AT_SECURE));
+	add("dumpable=%d\n", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
 
 	if (!slurp("/proc/self/status", status, sizeof(status))) {
 		report_status_field(status, "Threads", "threads");

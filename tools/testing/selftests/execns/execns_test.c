@@ -670,6 +670,10 @@ TEST(sysfs_syscall_nr)
 	ASSERT_GT(read_file("/sys/kernel/execns/nr", buf, sizeof(buf)), 0);
 	snprintf(want, sizeof(want), "%d\n", (int)__NR_execns);
 	EXPECT_STREQ(want, buf);
+	/* The number is execns: invalid flags are EINVAL, checked first. */
+	errno = 0;
+	EXPECT_EQ(-1, syscall(atoi(buf), -1, "/nonexistent", NULL, NULL, 0L, 0L));
+	EXPECT_EQ(EINVAL, errno);
 	EXPECT_NE(0, write_file("/sys/kernel/execns/nr", "1\n"));
 	if (!stat("/sys/kernel/execns/compat_nr", &st)) {
 		EXPECT_EQ(0444, st.st_mode & 07777);
@@ -805,6 +809,51 @@ TEST_F(execns, mm_user_ns_is_the_new_namespace)
 	nondump_probe(_metadata, &self->s, unreadable, false, false, &own_u, &acc_u);
 	EXPECT_EQ(own_u, own_e);
 	EXPECT_EQ(acc_u, acc_e);
+}
+
+/* Run path as root in a new user namespace (execns or unshare + exec): dumpable? */
+static long root_newuser_dumpable(struct __test_metadata *_metadata,
+				  struct scratch *s, const char *path,
+				  bool via_execns)
+{
+	struct child_result *res;
+	struct run r;
+
+	memset(&r, 0, sizeof(r));
+	r.path = path;
+	r.flags = via_execns ? CLONE_NEWUSER : 0;
+	r.prep = via_execns ? NULL : prep_unshare_user;
+	r.env[0] = "EXECNS_NOFORK=1";
+	if (run_start(s, &r, &res))
+		return -2;
+	run_finish(&r);
+	if (res->setup_step || res->exec_errno || !r.have_report) {
+		TH_LOG("set-up step %d, execns errno %d, %s", res->setup_step,
+		       res->exec_errno, status_str(r.status));
+		return -2;
+	}
+	return kv_num(r.report, "dumpable", '=', -1);
+}
+
+/*
+ * Root (CAP_DAC_READ_SEARCH in the initial namespace) runs an executable
+ * nobody may read (mode 0111, owned by root) in a new user namespace: after
+ * unshare(CLONE_NEWUSER) + exec the program is not dumpable (in the new
+ * namespace, without a mapping for the file's owner, root's capabilities do
+ * not let it read the file); execns(CLONE_NEWUSER) must decide the same,
+ * with the new credentials, not the caller's.
+ */
+TEST_F(execns, unreadable_binary_not_dumpable_in_new_userns)
+{
+	char unreadable[256];
+
+	snprintf(unreadable, sizeof(unreadable), "%s/root-unreadable", self->s.dir);
+	ASSERT_EQ(0, copy_file(self->s.helper, unreadable, 0111));
+	ASSERT_EQ(0, chmod(unreadable, 0111));
+	/* The helper itself, readable: dumpable either way. */
+	EXPECT_EQ(1, root_newuser_dumpable(_metadata, &self->s, self->s.helper, true));
+	EXPECT_EQ(0, root_newuser_dumpable(_metadata, &self->s, unreadable, false));
+	EXPECT_EQ(0, root_newuser_dumpable(_metadata, &self->s, unreadable, true));
 }
 
 static bool userns_clone_disabled(void)
