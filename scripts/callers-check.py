@@ -7,11 +7,13 @@ prototype the series changes can stay broken unnoticed (block/ioprio.c calling
 find_user(uid) did). This check:
 
 1. collects the functions whose prototype the series changes, adds or removes in a C
-   header: the prototypes on '-'/'+' lines of the include/ hunks of patches/*.patch, and
+   header: the prototypes that differ between the pre- and post-image of each include/
+   hunk of patches/*.patch (a change on any line of a multi-line prototype counts), and
    every prototype of the headers the series adds under include/ (the overlay);
 2. finds every file of the prepared tree (build/src) that names one of them: .c files
    outside Documentation/, tools/, samples/ and scripts/ (those are not kernel objects);
-3. requires each such foo.c to have a foo.o in at least one of the given object trees.
+3. requires each such foo.c to have a foo.o, newer than foo.c, in at least one of the
+   given object trees.
 
 Usage: callers-check.py --src build/src --repo . OBJDIR [OBJDIR...]
 Exits 1 naming every caller that no object tree compiled.
@@ -28,17 +30,32 @@ PROTO = re.compile(r"^\s*(?:extern\s+)?(?:[A-Za-z_]\w*[\s\*]+)+?\**([A-Za-z_]\w*
 NOT_OBJECTS = ("Documentation/", "tools/", "samples/", "scripts/", "usr/")
 
 
-def header_hunk_lines(patch):
-    """'-'/'+' lines of the include/*.h hunks of a patch, as one text per sign."""
-    cur, out = None, []
+def header_hunks(patch):
+    """(pre-image, post-image) text of each include/*.h hunk of a patch."""
+    cur, hunks, pre, post = None, [], None, None
     with open(patch, encoding="utf-8", errors="replace") as f:
         for line in f:
             if line.startswith("diff --git "):
                 path = line.split()[2][2:]
                 cur = path if path.startswith("include/") and path.endswith(".h") else None
-            elif cur and line[:1] in "+-" and not line.startswith(("+++", "---")):
-                out.append(line[1:])
-    return "".join(out)
+            elif line.startswith("@@"):
+                if pre is not None:
+                    hunks.append(("".join(pre), "".join(post)))
+                pre, post = ([], []) if cur else (None, None)
+            elif pre is not None and line[:1] in " +-" and not line.startswith(("+++", "---")):
+                if line[0] in " -":
+                    pre.append(line[1:])
+                if line[0] in " +":
+                    post.append(line[1:])
+    if pre is not None:
+        hunks.append(("".join(pre), "".join(post)))
+    return hunks
+
+
+def prototypes(text):
+    """{name: normalised prototype} of the prototypes in a C text."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    return {m.group(1): " ".join(m.group(0).split()) for m in PROTO.finditer(text)}
 
 
 def overlay_headers(repo):
@@ -54,7 +71,10 @@ def changed_functions(repo):
     with open(series) as f:
         patches = [l.strip() for l in f if l.strip() and not l.startswith("#")]
     for p in patches:
-        names.update(PROTO.findall(header_hunk_lines(os.path.join(repo, "patches", p))))
+        # A prototype added, removed or changed (on any of its lines) in a hunk.
+        for pre, post in header_hunks(os.path.join(repo, "patches", p)):
+            a, b = prototypes(pre), prototypes(post)
+            names.update(n for n in set(a) | set(b) if a.get(n) != b.get(n))
     for h in overlay_headers(repo):
         with open(h) as f:
             text = f.read()
@@ -97,7 +117,10 @@ def main():
     missing = []
     for path, used in sorted(users.items()):
         obj = path[:-2] + ".o"
-        if not any(os.path.exists(os.path.join(d, obj)) for d in objdirs):
+        src_mtime = os.path.getmtime(os.path.join(a.src, path))
+        # The object must exist and be newer than the source (not left from an older tree).
+        if not any(os.path.exists(os.path.join(d, obj)) and
+                   os.path.getmtime(os.path.join(d, obj)) >= src_mtime for d in objdirs):
             missing.append((path, used))
     print(f"callers-check: {len(names)} functions changed or added in headers, "
           f"{len(users)} files use them, {len(users) - len(missing)} compiled in "

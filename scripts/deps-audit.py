@@ -124,44 +124,56 @@ def setup_packages():
     return pkgs - set(os.environ.get("DEPS_AUDIT_DROP", "").split())
 
 
-def closure(pkgs):
+def package_db():
+    """{package: (depends text, essential, priority)} of the installed packages (one query)."""
+    out = dpkg("-W", "-f=${Package}\t${Depends}, ${Pre-Depends}\t${Essential}\t${Priority}"
+               "\t${db:Status-Status}\n")
+    db = {}
+    for line in out.splitlines():
+        f = line.split("\t")
+        if len(f) == 5 and f[4] == "installed":
+            db[f[0]] = (f[1], f[2], f[3])
+    return db
+
+
+def closure(pkgs, db):
     """Installed packages pulled in by pkgs (Depends/Pre-Depends, recursively)."""
-    seen, todo = set(), list(pkgs)
+    seen, todo = set(), [p for p in pkgs if p in db]
     while todo:
         p = todo.pop()
         if p in seen:
             continue
         seen.add(p)
-        deps = dpkg("-W", "-f=${Depends}, ${Pre-Depends}", p)
-        for alt in deps.split(","):
+        for alt in db[p][0].split(","):
             for dep in alt.split("|"):
                 name = dep.strip().split(" ")[0].split(":")[0]
-                if name and dpkg("-W", "-f=${db:Status-Status}", name) == "installed":
+                if name in db:
                     todo.append(name)
                     break
     return seen
 
 
-def base_system():
+def base_system(db):
     """Essential and Priority: required packages: on every Debian system, even a minimal one."""
-    out = dpkg("-W", "-f=${Package} ${Essential} ${Priority}\n")
-    return {l.split()[0] for l in out.splitlines()
-            if l.split()[1:2] == ["yes"] or l.endswith(" required")}
+    return {p for p, (_, ess, prio) in db.items() if ess == "yes" or prio == "required"}
 
 
-def owner(path):
-    cands = [path, os.path.realpath(path)]
-    for c in list(cands):
-        if c.startswith("/usr/"):
-            cands.append(c[4:])
-        else:
-            cands.append("/usr" + c)
-    for c in cands:
-        r = subprocess.run(["dpkg-query", "-S", c], capture_output=True, text=True)
-        for line in r.stdout.splitlines() if r.returncode == 0 else []:
-            if not line.startswith("diversion "):
-                return line.split(":")[0].split(",")[0].strip()
-    return None
+def owners(paths):
+    """{path: package} for the paths dpkg knows (one query; /usr-merged aliases tried)."""
+    cands = {}
+    for path in paths:
+        for c in {path, os.path.realpath(path)}:
+            cands.setdefault(c, path)
+            cands.setdefault(c[4:] if c.startswith("/usr/") else "/usr" + c, path)
+    r = subprocess.run(["dpkg-query", "-S", *cands], capture_output=True, text=True)
+    out = {}
+    for line in r.stdout.splitlines():
+        if line.startswith("diversion ") or ": " not in line:
+            continue
+        pkg, _, f = line.partition(": ")
+        if f in cands:
+            out.setdefault(cands[f], pkg.split(",")[0].split(":")[0].strip())
+    return out
 
 
 def main():
@@ -184,23 +196,28 @@ def main():
 
     path = os.environ.get("PATH", "") + ":" + os.path.expanduser("~/.cargo/bin")
     rust_dirs = (os.path.expanduser("~/.cargo/"), os.path.expanduser("~/.rustup/"))
-    allowed_pkgs = closure(setup_packages()) | base_system()
-    checked, bad = [], []
+    db = package_db()
+    allowed_pkgs = closure(setup_packages(), db) | base_system(db)
+    found = {}
     for prog, where in sorted(programs.items()):
         if prog in KEYWORDS or not re.match(r"^[\w./+-]+$", prog) or prog == "VAR":
             continue
         exe = shutil.which(prog, path=path)
         if not exe or os.path.realpath(exe).startswith(REPO + "/"):
             continue  # a function, a variable, or one of our own scripts
+        found[prog] = (exe, where)
+    alts = [d + p for p in found for d in ("/usr/bin/", "/usr/sbin/") if os.path.exists(d + p)]
+    own = owners([e for e, _ in found.values()] + alts)
+    checked, bad = [], []
+    for prog, (exe, where) in sorted(found.items()):
         if os.path.realpath(exe).startswith(rust_dirs) or exe.startswith(rust_dirs):
             checked.append(f"{prog}=rust")
             continue
-        pkg = owner(exe)
+        pkg = own.get(exe)
         # Another copy earlier in PATH (e.g. pyenv's python3): fine if setup installs one.
-        alt = [owner(d + prog) for d in ("/usr/bin/", "/usr/sbin/")
-               if pkg not in allowed_pkgs and os.path.exists(d + prog)]
+        alt = [own.get(d + prog) for d in ("/usr/bin/", "/usr/sbin/") if d + prog in own]
         if pkg in allowed_pkgs or any(a in allowed_pkgs for a in alt):
-            checked.append(f"{prog}={pkg or alt[0]}")
+            checked.append(f"{prog}={pkg if pkg in allowed_pkgs else alt[0]}")
         elif prog in PRESENT:
             checked.append(f"{prog}=({PRESENT[prog]})")
         else:
@@ -218,12 +235,16 @@ def main():
 
 
 def self_test():
-    """The audit must fail, naming rsync, when rsync is dropped from setup's packages."""
-    r = subprocess.run([sys.executable, __file__], env=dict(os.environ, DEPS_AUDIT_DROP="rsync"),
-                       capture_output=True, text=True)
-    ok = r.returncode == 1 and "'rsync'" in r.stdout
-    print(f"deps-audit self-test: without rsync in setup's list the audit "
-          f"{'fails naming rsync, as it must' if ok else 'does NOT fail: ' + r.stdout}")
+    """The audit must fail, naming the program, when its package is dropped from setup's list:
+    rsync (run by the kernel build) and qemu-system-x86 (found by scanning scripts/qemu-run.sh)."""
+    ok = True
+    for pkg, prog in (("rsync", "rsync"), ("qemu-system-x86", "qemu-system-x86_64")):
+        r = subprocess.run([sys.executable, __file__], env=dict(os.environ, DEPS_AUDIT_DROP=pkg),
+                           capture_output=True, text=True)
+        good = r.returncode == 1 and f"'{prog}'" in r.stdout
+        ok = ok and good
+        print(f"deps-audit self-test: without {pkg} in setup's list the audit "
+              f"{'fails naming ' + prog + ', as it must' if good else 'does NOT fail: ' + r.stdout}")
     return 0 if ok else 1
 
 
