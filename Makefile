@@ -26,7 +26,7 @@ B := $(abspath $(BUILD))
 	bench stress profile matrix distro-compile-test lint results clean distclean
 
 help:
-	@echo 'execns pipeline targets (details: README.md, section "Pipeline"):'
+	@echo 'execns pipeline targets (details: PIPELINE.md):'
 	@echo '  make run        setup + tree + base kernel + payload, boot QEMU, run the demo'
 	@echo '  make check      setup + tree + debug kernel + payload + host tests, boot QEMU,'
 	@echo '                  run KUnit + guest tests; prints "N passed, N failed"; CI runs this'
