@@ -283,6 +283,7 @@ pub struct Execns {
     env_clear: bool,
     env: Vec<(OsString, Option<OsString>)>,
     namespaces: Namespaces,
+    reset_signals: bool,
 }
 
 impl Execns {
@@ -295,6 +296,7 @@ impl Execns {
             env_clear: false,
             env: Vec::new(),
             namespaces: Namespaces::empty(),
+            reset_signals: true,
         }
     }
 
@@ -360,6 +362,36 @@ impl Execns {
         self
     }
 
+    /// Whether the call resets the signal state the new program inherits
+    /// (the default) or leaves it alone.
+    ///
+    /// * `true` (default): the new program starts with an empty signal mask
+    ///   and `SIGPIPE` at its default action, whatever this thread's mask
+    ///   and this process's `SIGPIPE` disposition are (Rust's runtime ignores
+    ///   `SIGPIPE`; [`std::process::Command`] also resets it). Other
+    ///   ignored signals stay ignored, as with `execve(2)`.
+    /// * `false`: neither is touched; the new program gets the calling
+    ///   thread's signal mask and every disposition as it is at the time of
+    ///   the call (ignored signals stay ignored, signals with a handler revert
+    ///   to their default action, as with `execve(2)`). For a program that
+    ///   passes its own caller's signal state on: it must then restore
+    ///   `SIGPIPE` itself (Rust's runtime set it to ignored at startup).
+    ///
+    /// ```
+    /// let mut call = execns::Execns::new("/bin/true");
+    /// call.reset_signals(false);
+    /// assert!(!call.get_reset_signals());
+    /// ```
+    pub fn reset_signals(&mut self, reset: bool) -> &mut Self {
+        self.reset_signals = reset;
+        self
+    }
+
+    /// Whether the call resets the signal state (see [`Execns::reset_signals`]).
+    pub fn get_reset_signals(&self) -> bool {
+        self.reset_signals
+    }
+
     /// The program path.
     pub fn get_program(&self) -> &OsStr {
         &self.program
@@ -408,9 +440,9 @@ impl Execns {
     /// documentation for the "kernel lacks execns" error). Nothing about the
     /// calling process changes when it returns.
     ///
-    /// As with [`std::os::unix::process::CommandExt::exec`], the new program
-    /// starts with an empty signal mask and `SIGPIPE` at its default action
-    /// (Rust programs ignore `SIGPIPE`); other ignored signals stay ignored, as
+    /// Unless [`Execns::reset_signals`] is `false`, the new program starts
+    /// with an empty signal mask and `SIGPIPE` at its default action (Rust
+    /// programs ignore `SIGPIPE`); other ignored signals stay ignored, as
     /// with `execve(2)`. Every file descriptor is closed by the kernel: the
     /// program must open what it needs.
     pub fn exec(&mut self) -> io::Error {
@@ -432,7 +464,13 @@ impl Execns {
             (Ok(a), Ok(e)) => (a, e),
             (Err(e), _) | (_, Err(e)) => return e,
         };
-        let err = sys::execns(self.namespaces.as_raw(), &path, &argv, &envp);
+        let err = sys::call(
+            self.namespaces.as_raw(),
+            &path,
+            &argv,
+            &envp,
+            self.reset_signals,
+        );
         match (err.raw_os_error(), syscall_nr()) {
             // The call was made and failed.
             (Some(errno), Ok(nr)) => map_errno(errno, nr),
@@ -587,6 +625,7 @@ mod tests {
             assert!(envp.contains(&OsString::from_vec(kv)));
         }
         assert_eq!(e.get_namespaces(), Namespaces::empty());
+        assert!(e.get_reset_signals());
     }
 
     #[test]

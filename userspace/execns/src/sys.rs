@@ -131,9 +131,36 @@ pub fn syscall_nr() -> io::Result<c_long> {
 ///
 /// The kernel rejects flags other than the `CLONE_*` namespace flags with
 /// `EINVAL`; this function passes `flags` unchanged so that can be observed.
+///
+/// The new program starts with an empty signal mask and `SIGPIPE` at its
+/// default action (see [`crate::Execns::reset_signals`]); [`execns_keep_signals`]
+/// leaves both alone.
 pub fn execns(flags: c_int, path: &CStr, argv: &[CString], envp: &[CString]) -> io::Error {
+    call(flags, path, argv, envp, true)
+}
+
+/// [`execns`] without touching the signal state: the new program starts with
+/// the calling thread's signal mask and the process's signal dispositions as
+/// they are (signals with a handler revert to their default action, as with
+/// `execve(2)`).
+pub fn execns_keep_signals(
+    flags: c_int,
+    path: &CStr,
+    argv: &[CString],
+    envp: &[CString],
+) -> io::Error {
+    call(flags, path, argv, envp, false)
+}
+
+pub(crate) fn call(
+    flags: c_int,
+    path: &CStr,
+    argv: &[CString],
+    envp: &[CString],
+    reset_signals: bool,
+) -> io::Error {
     match cached_nr() {
-        Ok(nr) => raw(Nr(*nr), flags, path, argv, envp),
+        Ok(nr) => raw(Nr(*nr), flags, path, argv, envp, reset_signals),
         Err(missing) => lacks_execns_error(missing.clone()),
     }
 }
@@ -151,7 +178,7 @@ pub(crate) fn execns_unassigned_for_test(
     argv: &[CString],
     envp: &[CString],
 ) -> io::Error {
-    raw(Nr(999), flags, path, argv, envp)
+    raw(Nr(999), flags, path, argv, envp, true)
 }
 
 /// NULL-terminated array of pointers into `strings`, valid while `strings` is.
@@ -163,7 +190,14 @@ fn pointers(strings: &[CString]) -> Vec<*const c_char> {
         .collect()
 }
 
-fn raw(nr: Nr, flags: c_int, path: &CStr, argv: &[CString], envp: &[CString]) -> io::Error {
+fn raw(
+    nr: Nr,
+    flags: c_int,
+    path: &CStr,
+    argv: &[CString],
+    envp: &[CString],
+    reset_signals: bool,
+) -> io::Error {
     let argv_ptrs = pointers(argv);
     let envp_ptrs = pointers(envp);
     // SAFETY:
@@ -177,18 +211,24 @@ fn raw(nr: Nr, flags: c_int, path: &CStr, argv: &[CString], envp: &[CString]) ->
     //   nothing into this process's memory: on success the address space is
     //   replaced and the call does not return; on failure it returns -1 with
     //   errno set. The fifth and sixth arguments are unused and passed as 0.
-    // - Like `std::process::Command::exec`, the new program starts with an
-    //   empty signal mask and SIGPIPE at its default action (Rust's runtime
-    //   ignores SIGPIPE, and ignored signals stay ignored across exec). The
-    //   sigset_t values are plain data initialised by sigemptyset /
-    //   pthread_sigmask before use; the old mask and SIGPIPE disposition are
-    //   restored when the call fails, so a failed call changes nothing.
+    // - With `reset_signals`, the new program starts with an empty signal
+    //   mask and SIGPIPE at its default action (Rust's runtime ignores
+    //   SIGPIPE, and ignored signals stay ignored across exec). The sigset_t
+    //   values are plain data (all-zero is a valid value) initialised by
+    //   sigemptyset / pthread_sigmask before use; the old mask and SIGPIPE
+    //   disposition are restored when the call fails, so a failed call
+    //   changes nothing. Without `reset_signals` neither is touched.
     let err = unsafe {
         let mut empty: libc::sigset_t = std::mem::zeroed();
         let mut old_mask: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut empty);
-        let masked = libc::pthread_sigmask(libc::SIG_SETMASK, &empty, &mut old_mask) == 0;
-        let old_pipe = libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        let masked =
+            reset_signals && libc::pthread_sigmask(libc::SIG_SETMASK, &empty, &mut old_mask) == 0;
+        let old_pipe = if reset_signals {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL)
+        } else {
+            libc::SIG_ERR
+        };
         let ret = libc::syscall(
             nr.0,
             c_long::from(flags),

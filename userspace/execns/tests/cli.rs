@@ -46,7 +46,7 @@ fn help_documents_streams_and_statuses() {
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
     for needle in [
-        "Usage: execns [OPTIONS] [--] PROGRAM [ARGS...]",
+        "Usage: execns [OPTIONS] [--] [PROGRAM [ARGS...]]",
         "--mount",
         "--uts",
         "--ipc",
@@ -60,6 +60,10 @@ fn help_documents_streams_and_statuses() {
         "--stdout <PATH>",
         "--stderr <PATH>",
         "--no-stdio",
+        "--fork",
+        "--mount-proc[=<DIR>]",
+        "--setgroups <allow|deny>",
+        "$SHELL",
         "Standard streams:",
         "/dev/null",
         "Exit status:",
@@ -83,7 +87,12 @@ fn version() {
 
 #[test]
 fn unknown_option_is_usage_error_1() {
-    for args in [&["--bogus", "true"][..], &["-x", "true"], &[], &["-u"]] {
+    for args in [
+        &["--bogus", "true"][..],
+        &["-x", "true"],
+        &["--no-stdio", "-f", "true"],
+        &["-r", "--setgroups", "allow", "true"],
+    ] {
         let o = run(args);
         assert_eq!(o.status.code(), Some(1), "{args:?}");
         assert!(
@@ -170,6 +179,45 @@ fn cli_reports_kernel_without_execns() {
         assert_eq!(stderr(&o), format!("execns: true: {LACKS}\n"), "{args:?}");
         assert!(o.stdout.is_empty());
     }
+}
+
+/// Without PROGRAM, `$SHELL` (else /bin/sh) is what would run: on this
+/// kernel the message names it.
+#[test]
+fn no_program_runs_the_shell() {
+    if kernel_has_execns() {
+        eprintln!("kernel has execns: skipped");
+        return;
+    }
+    for (shell, shown) in [
+        (Some("/bin/sh"), "/bin/sh"),
+        (None, "/bin/sh"),
+        (Some(""), "/bin/sh"),
+    ] {
+        let mut c = Command::new(EXE);
+        c.arg("-u").stdin(Stdio::null());
+        match shell {
+            Some(s) => c.env("SHELL", s),
+            None => c.env_remove("SHELL"),
+        };
+        let o = c.output().unwrap();
+        assert_eq!(o.status.code(), Some(125), "{shell:?}");
+        assert_eq!(
+            stderr(&o),
+            format!("execns: {shown}: {LACKS}\n"),
+            "{shell:?}"
+        );
+    }
+    let o = Command::new(EXE)
+        .env("SHELL", "/nonexistent/shell")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(127));
+    assert_eq!(
+        stderr(&o),
+        "execns: /nonexistent/shell: No such file or directory\n"
+    );
 }
 
 /// The library on this kernel, for real.
@@ -363,7 +411,10 @@ fn map_helper_maps_a_process_entering_a_user_namespace() {
     let gid = rustix::process::getgid().as_raw();
     let child = Command::new("/bin/sh")
         .arg("-c")
-        .arg("sleep 0.2; exec unshare -U /bin/sh -c 'sleep 1; cat /proc/self/uid_map'")
+        .arg(
+            "sleep 0.2; exec unshare -U /bin/sh -c \
+             'sleep 1; cat /proc/self/uid_map /proc/self/setgroups'",
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -371,9 +422,9 @@ fn map_helper_maps_a_process_entering_a_user_namespace() {
     let helper = Command::new(EXE)
         .arg("--execns-map-helper")
         .arg(child.id().to_string())
-        .arg(uid.to_string())
-        .arg(gid.to_string())
         .arg(&orig)
+        .arg("-")
+        .arg(format!("{uid}:{gid}"))
         .status()
         .unwrap();
     let out = child.wait_with_output().unwrap();
@@ -383,7 +434,38 @@ fn map_helper_maps_a_process_entering_a_user_namespace() {
     }
     assert!(helper.success());
     let map: Vec<String> = stdout(&out).split_whitespace().map(String::from).collect();
-    assert_eq!(map, vec!["0".to_string(), uid.to_string(), "1".to_string()]);
+    assert_eq!(map, vec!["0", &uid.to_string(), "1", "deny"]);
+}
+
+/// `--setgroups` with a new user namespace: the helper writes the word
+/// (here without a mapping).
+#[test]
+fn user_namespace_helper_writes_setgroups() {
+    if !Path::new("/usr/bin/unshare").exists() && !Path::new("/bin/unshare").exists() {
+        eprintln!("no unshare(1): skipped");
+        return;
+    }
+    let orig = std::fs::read_link("/proc/self/ns/user").unwrap();
+    let child = Command::new("/bin/sh")
+        .arg("-c")
+        .arg("sleep 0.2; exec unshare -U /bin/sh -c 'sleep 1; cat /proc/self/setgroups'")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let helper = Command::new(EXE)
+        .args(["--execns-map-helper", &child.id().to_string()])
+        .arg(&orig)
+        .args(["deny", "-"])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    if !out.status.success() {
+        eprintln!("unshare -U not allowed here: skipped ({})", stderr(&out));
+        return;
+    }
+    assert!(helper.success());
+    assert_eq!(stdout(&out), "deny\n");
 }
 
 /// The man page renders without warnings (when groff is installed).
@@ -403,8 +485,15 @@ fn man_page_renders_cleanly() {
     };
     assert!(out.status.success());
     assert_eq!(stderr(&out), "", "groff warnings");
-    // Every option of --help is in the page.
+    // Every option of --help is in the page, and the differences from
+    // unshare(1) are in one section.
     let page_text = std::fs::read_to_string(page).unwrap();
+    assert_eq!(
+        page_text
+            .matches(".SH \"DIFFERENCES FROM UNSHARE(1)\"")
+            .count(),
+        1
+    );
     for opt in [
         "mount",
         "uts",
@@ -422,10 +511,150 @@ fn man_page_renders_cleanly() {
         "stderr",
         "no\\-stdio",
         "quiet",
+        "fork",
+        "mount\\-proc",
+        "setgroups",
     ] {
         assert!(
             page_text.contains(&format!("\\-\\-{opt}")),
             "--{opt} not in execns.1"
         );
     }
+}
+
+/// `trap '' PIPE HUP` and a blocked mask, as a caller of execns would have
+/// them: `cmd` runs with SIGPIPE and SIGHUP ignored and SIGUSR1 and SIGALRM
+/// blocked, SIGUSR2 with a handler (which exec resets).
+fn with_signal_state(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: the closure runs in the forked child before exec and only
+    // calls async-signal-safe functions (sigemptyset, sigaddset,
+    // pthread_sigmask, signal) on locals.
+    unsafe {
+        cmd.pre_exec(|| {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, libc::SIGUSR1);
+            libc::sigaddset(&mut set, libc::SIGALRM);
+            libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+            libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+            libc::signal(libc::SIGHUP, libc::SIG_IGN);
+            extern "C" fn handler(_: libc::c_int) {}
+            libc::signal(
+                libc::SIGUSR2,
+                handler as extern "C" fn(libc::c_int) as libc::sighandler_t,
+            );
+            Ok(())
+        })
+    }
+}
+
+/// The SigIgn and SigBlk lines of a program run by `cmd` (which runs
+/// `grep -E ^Sig(Ign|Blk) /proc/self/status` in the end).
+fn sig_lines(cmd: &mut Command) -> String {
+    let o = with_signal_state(cmd)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    stdout(&o)
+}
+
+const GREP_SIG: [&str; 4] = ["/bin/grep", "grep", "-E", "^Sig(Ign|Blk)"];
+
+/// The second stage executes the program with the caller's signal state
+/// (what execns(2) gave it): SIGPIPE still ignored although Rust's runtime
+/// changed it, the mask kept; also in the child of `--fork`.
+#[test]
+fn stage2_keeps_the_callers_signal_state() {
+    let reference =
+        sig_lines(Command::new("/bin/grep").args(["-E", "^Sig(Ign|Blk)", "/proc/self/status"]));
+    assert!(reference.contains("SigIgn:\t"), "{reference}");
+    // SIGPIPE (13) and SIGHUP (1) ignored; SIGUSR1 (10) and SIGALRM (14) blocked.
+    let mask = |name: &str| {
+        let line = reference.lines().find(|l| l.starts_with(name)).unwrap();
+        u64::from_str_radix(line.split_whitespace().nth(1).unwrap(), 16).unwrap()
+    };
+    assert_eq!(mask("SigIgn:") & 0x1001, 0x1001, "{reference}");
+    assert_eq!(mask("SigBlk:") & 0x2200, 0x2200, "{reference}");
+    for opts in ["-", "fork"] {
+        let got = sig_lines(
+            Command::new(EXE)
+                .args(["--execns-stage2", opts, "keep", "keep", "keep"])
+                .args(GREP_SIG)
+                .arg("/proc/self/status"),
+        );
+        assert_eq!(got, reference, "stage 2 with {opts}");
+    }
+}
+
+/// `--fork` in stage 2: the program's exit status, death by signal, and
+/// signals sent to the parent forwarded to the program.
+#[test]
+fn stage2_fork_status_and_signals() {
+    let stage = |script: &str| {
+        let mut c = Command::new(EXE);
+        c.args(["--execns-stage2", "fork", "null", "keep", "keep"])
+            .args(["/bin/sh", "sh", "-c", script]);
+        c
+    };
+    let o = stage("exit 7").output().unwrap();
+    assert_eq!(o.status.code(), Some(7));
+    use std::os::unix::process::ExitStatusExt;
+    let o = stage("kill -TERM $$").output().unwrap();
+    assert_eq!(o.status.signal(), Some(libc::SIGTERM), "{:?}", o.status);
+    // Killed by SIGSEGV: the parent dies of it too, without a core dump.
+    let o = stage("kill -SEGV $$").output().unwrap();
+    assert_eq!(o.status.signal(), Some(libc::SIGSEGV));
+    assert!(!o.status.core_dumped());
+    // SIGTERM sent to the parent reaches the program, which handles it.
+    let mut child =
+        stage("trap 'echo got-term; exit 3' TERM; echo ready; while :; do sleep 0.05; done")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut buf = [0u8; 6];
+    std::io::Read::read_exact(&mut out, &mut buf).unwrap();
+    assert_eq!(&buf, b"ready\n");
+    rustix::process::kill_process(
+        rustix::process::Pid::from_child(&child),
+        rustix::process::Signal::TERM,
+    )
+    .unwrap();
+    let st = child.wait().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    assert_eq!(st.code(), Some(3), "{rest}");
+    assert_eq!(rest, "got-term\n");
+}
+
+/// Stage 2 as execns(2) would start it with `-pf --mount-proc`, emulated
+/// with unshare(1) -p -m (no fork: the stage forks): the program is PID 1
+/// and /proc shows the new PID namespace only. Needs root.
+#[test]
+fn stage2_fork_mount_proc() {
+    if !rustix::process::geteuid().is_root() {
+        eprintln!("not root: skipped");
+        return;
+    }
+    let o = Command::new("unshare")
+        .args(["-p", "-m", "--propagation", "unchanged", EXE])
+        .args([
+            "--execns-stage2",
+            "propagation=private,fork,mount-proc=/proc",
+        ])
+        .args(["null", "keep", "keep", "/bin/sh", "sh", "-c"])
+        .arg("echo $$; set -- /proc/[0-9]*; echo \"$*\"; readlink /proc/self")
+        .output();
+    let o = match o {
+        Ok(o) if !stderr(&o).contains("unshare failed") => o,
+        _ => {
+            eprintln!("unshare -p -m not possible here: skipped");
+            return;
+        }
+    };
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // sh is 1, alone in /proc; readlink is 2.
+    assert_eq!(stdout(&o), "1\n/proc/1\n2\n", "{}", stderr(&o));
 }

@@ -8,13 +8,16 @@
 # "does not provide execns(2)" test runs, the others are skipped.
 #
 # Environment: EXECNS (default /bin/execns), RUN_AS (default
-# /bin/execns-run-as-uid), TEST_UID (default 1000), TMPDIR (default /tmp).
+# /bin/execns-run-as-uid), BLOCK_SIGNALS (default
+# $BINDIR/execns-block-signals, BINDIR default /bin), TEST_UID (default
+# 1000), TMPDIR (default /tmp).
 
 EXECNS=${EXECNS:-/bin/execns}
 RUN_AS=${RUN_AS:-/bin/execns-run-as-uid}
+BLOCK_SIGNALS=${BLOCK_SIGNALS:-${BINDIR:-/bin}/execns-block-signals}
 TEST_UID=${TEST_UID:-1000}
 T=${TMPDIR:-/tmp}/execns-cli.$$
-PLAN=35
+PLAN=55
 
 echo "TAP version 13"
 if [ ! -x "$EXECNS" ]; then
@@ -269,24 +272,75 @@ checkx "--no-stdio: the program starts with an empty fd table" \
 EXECNS_TEST_VAR=passed "$EXECNS" -u --stdout "$T/env" -- /bin/sh -c 'echo $EXECNS_TEST_VAR' 2>"$T/err"
 check "environment is passed to the program" [ "$(cat "$T/env")" = passed ]
 
-# 24: signals: SIGPIPE at its default action (Rust ignores it; ignored
-# signals survive exec) and no blocked signal, in both modes
-"$EXECNS" -u --stdout "$T/sig1" -- /bin/grep -E '^Sig(Ign|Blk)' /proc/self/status 2>"$T/err"
-"$EXECNS" --no-stdio -u -- /bin/sh -c \
-	"exec >'$T/sig2'; exec grep -E '^Sig(Ign|Blk)' /proc/self/status" 2>>"$T/err"
-sigok=1
-for f in "$T/sig1" "$T/sig2"; do
-	ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$f" 2>/dev/null)
-	blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "$f" 2>/dev/null)
-	diag "$(basename "$f"): SigIgn $ign SigBlk $blk"
-	# SIGPIPE is signal 13: bit 0x1000 of the mask's last hex digits
-	case "$ign" in
-	"" | *[13579bBdDfF][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]) sigok=0 ;;
-	esac
-	case "$blk" in *[1-9a-fA-F]*) sigok=0 ;; "") sigok=0 ;; esac
-done
-[ $sigok = 1 ] || show "$T/err"
-check "program starts with SIGPIPE not ignored and no signal blocked" [ $sigok = 1 ]
+# Signal state: the program starts with the ignored signals and the mask of
+# the caller of execns, as after unshare(1) or a plain exec, in every way
+# execns runs it. The caller here: SIGPIPE and SIGHUP ignored, SIGUSR2
+# handled (exec resets it), SIGUSR1 and SIGALRM blocked (by
+# execns-block-signals; a shell cannot block signals).
+if [ -x "$BLOCK_SIGNALS" ]; then
+	BLOCK="$BLOCK_SIGNALS USR1,ALRM"
+else
+	BLOCK=
+	diag "$BLOCK_SIGNALS not installed: the signal mask is not checked"
+fi
+# sig_caller CMD...: run CMD with that signal state
+sig_caller() {
+	(
+		trap '' PIPE HUP
+		trap ':' USR2
+		exec $BLOCK "$@"
+	)
+}
+# The program: writes its SigIgn and SigBlk lines to the file $1 itself
+# (fds 0-2 may be closed with --no-stdio).
+SIGPROG='exec >"$1"; exec grep -E "^Sig(Ign|Blk)" /proc/self/status'
+sig_caller /bin/sh -c "$SIGPROG" sh "$T/sig.ref" 2>"$T/err"
+ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$T/sig.ref" 2>/dev/null)
+blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "$T/sig.ref" 2>/dev/null)
+diag "caller's signal state: SigIgn $ign SigBlk $blk"
+# SIGPIPE is signal 13 (bit 0x1000), SIGHUP 1 (0x1), SIGUSR1 10 (0x200),
+# SIGALRM 14 (0x2000), SIGUSR2 12 (0x800).
+sig_bits_ok() {
+	[ -n "$ign" ] || return 1
+	[ $((0x$ign & 0x1001)) = $((0x1001)) ] || return 1
+	[ $((0x$ign & 0x800)) = 0 ] || return 1
+	[ -z "$BLOCK" ] || [ $((0x$blk & 0x2200)) = $((0x2200)) ]
+}
+check "signal test setup: the plain program sees PIPE, HUP ignored (USR1, ALRM blocked)" sig_bits_ok
+# sig_test NAME EXECNS-OPTIONS...: the program run by execns with these
+# options starts with the same signal state as the plain one
+sig_test() {
+	_name=$1
+	shift
+	rm -f "$T/sig.out"
+	sig_caller "$EXECNS" "$@" -- /bin/sh -c "$SIGPROG" sh "$T/sig.out" 2>"$T/err" </dev/null
+	_st=$?
+	if [ $_st = 0 ] && cmp -s "$T/sig.ref" "$T/sig.out"; then
+		ok "signal state kept: $_name"
+	else
+		diag "status $_st; got:"
+		show "$T/sig.out"
+		show "$T/err"
+		nok "signal state kept: $_name"
+	fi
+}
+sig_test "second stage (execns -u)" -u
+sig_test "direct (--no-stdio -u)" --no-stdio -u
+sig_test "--fork child (-f -u)" -f -u
+sig_test "user namespace helper (-r -u)" -r -u
+sig_test "stage executed again for proc (-r -pf --mount-proc)" -r -p -f --mount-proc
+# The stream holder (stdout a pipe):
+rm -f "$T/sig.out"
+sig_caller "$EXECNS" -u -- /bin/sh -c "$SIGPROG" sh "$T/sig.out" 2>"$T/err" </dev/null | cat
+checkx "signal state kept: streams passed by the holder (stdout a pipe)" \
+	'cmp -s "$T/sig.ref" "$T/sig.out"'
+
+# trap '' PIPE; execns ... | reader: the program sees EPIPE instead of dying
+( trap '' PIPE
+  "$EXECNS" -u -- /bin/sh -c 'sleep 0.5; echo a; echo b; echo "survived $?" >&2' 2>"$T/epipe" | true )
+diag "SIGPIPE ignored, writing to a closed pipe: $(tr '\n' ' ' < "$T/epipe" 2>/dev/null)"
+checkx "trap '' PIPE; execns prog | true: prog gets EPIPE and goes on" \
+	'grep -q "^survived [1-9]" "$T/epipe"'
 
 # 25-26: failures
 "$EXECNS" -u -- "$T/nonexistent" 2>"$T/err"
@@ -312,10 +366,91 @@ check "--help: status 0, documents streams and exit status" \
 check "--stdout in a missing directory: status 1 and message" \
 	is_status_msg $? 1 "$T/err" "execns: /nonexistent-dir/out: No such file or directory"
 
+# --fork: the parent waits and exits as the program did
+"$EXECNS" -f -- /bin/sh -c 'exit 7' 2>"$T/err"
+check "-f: the program's exit status (7)" [ $? = 7 ]
+"$EXECNS" -f -- /bin/sh -c 'kill -TERM $$' 2>"$T/err"
+st=$?
+checkx "-f: program killed by SIGTERM: execns too (status 143)" '[ $st = 143 ]'
+
+# --fork: SIGTERM sent to execns (the parent) reaches the program
+rm -f "$T/fwd"
+"$EXECNS" -f --stdout "$T/fwd" -- /bin/sh -c \
+	'trap "echo got-term; exit 3" TERM; echo ready; while :; do sleep 0.1; done' 2>"$T/err" &
+pid=$!
+i=0
+while [ $i -lt 50 ] && ! grep -q ready "$T/fwd" 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -TERM $pid
+wait $pid
+st=$?
+diag "-f, kill -TERM execns: status $st, program said: $(tr '\n' ' ' < "$T/fwd" 2>/dev/null)"
+checkx "-f: SIGTERM sent to execns is forwarded to the program" \
+	'[ $st = 3 ] && grep -q got-term "$T/fwd"'
+
+# -pf --mount-proc -- ps: ps is PID 1 and sees only itself
+if command -v ps >/dev/null 2>&1; then
+	"$EXECNS" -pf --mount-proc --stdout "$T/ps" -- ps 2>"$T/err"
+	st=$?
+	pids=$(awk '$1 ~ /^[0-9]+$/ { print $1 }' "$T/ps" 2>/dev/null | tr '\n' ' ')
+	diag "-pf --mount-proc -- ps: status $st, pids: $pids"
+	[ "$pids" = "1 " ] || { show "$T/ps"; show "$T/err"; }
+	checkx "-pf --mount-proc -- ps: ps is PID 1, alone; /proc outside unchanged" \
+		'[ $st = 0 ] && [ "$pids" = "1 " ] && [ -e /proc/$$ ]'
+else
+	skip "-pf --mount-proc -- ps" "no ps"
+fi
+
+# --mount-proc=DIR: proc of the new PID namespace there, invisible outside
+mkdir -p "$T/proc"
+"$EXECNS" -pf --mount-proc="$T/proc" --stdout "$T/mp" -- /bin/sh -c \
+	"set -- '$T/proc/'[0-9]*; echo \$#; readlink '$T/proc/self'" 2>"$T/err"
+st=$?
+diag "--mount-proc=DIR: status $st: $(tr '\n' ' ' < "$T/mp" 2>/dev/null)"
+show "$T/err"
+checkx "-pf --mount-proc=DIR: only PID 1 there, its child is 2; DIR empty outside" \
+	'[ $st = 0 ] && [ "$(cat "$T/mp")" = "$(printf "1\n2")" ] && [ -z "$(ls "$T/proc")" ]'
+
+# -p --mount-proc without -f: like unshare(1), the program keeps its PID and
+# /proc is that of its own (the caller's) PID namespace
+"$EXECNS" -p --mount-proc --stdout "$T/mp2" -- /bin/sh -c 'echo $$; readlink /proc/self' 2>"$T/err"
+st=$?
+checkx "-p --mount-proc without -f: the program's own PID in the new /proc" \
+	'[ $st = 0 ] && [ "$(head -n 1 "$T/mp2")" != 1 ] && [ "$(sed -n 2p "$T/mp2")" != 1 ]'
+
+# --setgroups
+"$EXECNS" -U --setgroups deny --stdout "$T/sg" -- /bin/cat /proc/self/setgroups 2>"$T/err"
+st=$?
+"$EXECNS" -U --stdout "$T/sg2" -- /bin/cat /proc/self/setgroups 2>>"$T/err"
+st2=$?
+show "$T/err"
+checkx "-U --setgroups deny: denied in the new user namespace (allowed without)" \
+	'[ $st = 0 ] && [ "$(cat "$T/sg")" = deny ] && [ $st2 = 0 ] && [ "$(cat "$T/sg2")" = allow ]'
+"$EXECNS" -r --setgroups allow -- /bin/true >"$T/out" 2>"$T/err"
+check "-r --setgroups allow: usage error (status 1)" \
+	is_status_msg $? 1 "$T/err" "mutually exclusive"
+"$EXECNS" --setgroups deny -- /bin/true 2>"$T/err"
+check "--setgroups deny without -U: status 125 (initial user namespace), as unshare(1)" \
+	is_status_msg $? 125 "$T/err" "execns: cannot write /proc/self/setgroups: Operation not permitted"
+
+# No PROGRAM: $SHELL (else /bin/sh) as a login shell, reading stdin
+echo 'echo "shell:$0"' | SHELL=/bin/sh "$EXECNS" -u >"$T/sh1" 2>"$T/err"
+st=$?
+echo 'echo "shell:$0"' | ( unset SHELL; "$EXECNS" -u ) >"$T/sh2" 2>>"$T/err"
+st2=$?
+diag "no PROGRAM: $(grep shell: "$T/sh1") / without SHELL: $(grep shell: "$T/sh2")"
+show "$T/err"
+checkx "no PROGRAM: runs \$SHELL (or /bin/sh) as a login shell (-sh)" \
+	'[ $st = 0 ] && [ $st2 = 0 ] && grep -qx "shell:-sh" "$T/sh1" && grep -qx "shell:-sh" "$T/sh2"'
+
 # 29-33: unprivileged
 if [ ! -x "$RUN_AS" ]; then
 	for t in "-U as uid $TEST_UID" "-r as uid $TEST_UID" "-u as uid $TEST_UID: EPERM" \
-		"-U -m as uid $TEST_UID" "-r -m as uid $TEST_UID"; do
+		"-U -m as uid $TEST_UID" "-r -m as uid $TEST_UID" \
+		"-r -pf --mount-proc as uid $TEST_UID" "-U -pf --mount-proc as uid $TEST_UID" \
+		"-U --setgroups deny as uid $TEST_UID"; do
 		skip "$t" "$RUN_AS not installed"
 	done
 else
@@ -360,6 +495,29 @@ else
 	checkx "-r -m as uid $TEST_UID: tmpfs mounted inside, invisible outside" \
 		'[ $st = 0 ] && [ "$(cat "$T/rm.out")" = f ] && [ ! -e "$T/umnt/f" ] &&
 		 ! grep -q execns-user-tmpfs /proc/mounts'
+
+	# -r -pf --mount-proc: the stage executes itself again once root in the
+	# new user namespace, to have the capabilities to mount proc.
+	"$RUN_AS" "$TEST_UID" "$EXECNS" -r -pf --mount-proc --stdout "$T/rp.out" -- /bin/sh -c \
+		'echo $$; readlink /proc/self; id -u' 2>"$T/err"
+	st=$?
+	diag "-r -pf --mount-proc as uid $TEST_UID: status $st: $(tr '\n' ' ' < "$T/rp.out" 2>/dev/null)"
+	show "$T/err"
+	checkx "-r -pf --mount-proc as uid $TEST_UID: PID 1 as root, /proc of the new PID namespace" \
+		'[ $st = 0 ] && [ "$(cat "$T/rp.out")" = "$(printf "1\n2\n0")" ]'
+
+	# -U without -r: no capability in the new namespaces, so no proc mount
+	# (a documented difference from unshare(1)).
+	"$RUN_AS" "$TEST_UID" "$EXECNS" -U -pf --mount-proc -- /bin/true 2>"$T/err"
+	check "-U -pf --mount-proc as uid $TEST_UID: status 125, cannot mount proc" \
+		is_status_msg $? 125 "$T/err" "execns: cannot mount proc on /proc: Operation not permitted"
+
+	"$RUN_AS" "$TEST_UID" "$EXECNS" -U --setgroups deny --stdout "$T/usg" -- \
+		/bin/cat /proc/self/setgroups 2>"$T/err"
+	st=$?
+	show "$T/err"
+	checkx "-U --setgroups deny as uid $TEST_UID: written by the helper" \
+		'[ $st = 0 ] && [ "$(cat "$T/usg")" = deny ]'
 fi
 
 cd / || true

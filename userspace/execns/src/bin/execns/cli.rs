@@ -4,15 +4,18 @@ use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{CommandFactory, Parser, ValueEnum};
 use execns::{Execns, Namespaces};
 use rustix::mount::MountPropagationFlags;
 
 use crate::stage2::Opts;
 use crate::stdio::{self, Source};
-use crate::{status, STAGE2_ARG};
+use crate::{os, status, STAGE2_ARG};
 
 const AFTER_HELP: &str = "\
+Without PROGRAM, execns runs $SHELL (/bin/sh if unset or empty) as a login
+shell, as unshare(1) does.
+
 Standard streams:
   execns(2) closes every file descriptor of the new program, 0, 1 and 2
   included. So, unless --no-stdio is given, execns execs a second stage of
@@ -35,24 +38,30 @@ Standard streams:
         stderr unless --quiet): /dev/null.
   No other file descriptor is open when PROGRAM starts. With --no-stdio,
   PROGRAM is executed directly by execns(2) and starts with no file
-  descriptor open at all (and --propagation, --map-root-user do not apply).
+  descriptor open at all (and --propagation does not apply; --fork,
+  --mount-proc, --setgroups and --map-root-user need the second stage).
   PROGRAM is looked up in $PATH (before execns(2)) when it has no '/'. Its
-  environment is execns's environment.
+  environment is execns's environment, and so are its signal mask and
+  ignored signals (as after unshare(1)).
 
 Exit status:
-  PROGRAM's status when it ran; otherwise
+  PROGRAM's status when it ran (with --fork: when PROGRAM is killed by a
+  signal, execns kills itself with the same signal); otherwise
     1    usage error, or a --stdin/--stdout/--stderr PATH cannot be opened
          (nothing was done)
     125  execns(2) failed (message 'execns: PROGRAM: <error>'; e.g. EPERM, or
          'the running kernel does not provide execns(2) (no
          /sys/kernel/execns/nr)'), or the second stage could not set up the
-         streams, the user mapping or the mount propagation
+         streams, the user namespace, the mount propagation, --setgroups,
+         the fork or the proc mount
     126  PROGRAM was found but cannot be executed
     127  PROGRAM was not found
 
-PID and time namespaces (-p, -T) apply as with unshare(2): PROGRAM's children
-are in the new PID namespace (the first one is its PID 1) while PROGRAM keeps
-its PID; PROGRAM itself is in the new time namespace.";
+PID and time namespaces (-p, -T) apply as with unshare(2): without --fork
+PROGRAM keeps its PID and its children are in the new PID namespace (the
+first one is its PID 1); with --fork PROGRAM is PID 1 (-pf --mount-proc
+gives it a matching /proc). PROGRAM itself is in the new time namespace.
+The differences from unshare(1) are listed in execns(1).";
 
 /// Mount propagation for `--propagation`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -67,6 +76,26 @@ pub enum Propagation {
     Unchanged,
 }
 
+/// `--setgroups`: what `/proc/PID/setgroups` of the program's user namespace
+/// says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SetGroups {
+    /// setgroups(2) allowed (the default of a new user namespace)
+    Allow,
+    /// setgroups(2) denied for good in the user namespace
+    Deny,
+}
+
+impl SetGroups {
+    /// The word written to the setgroups file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SetGroups::Allow => "allow",
+            SetGroups::Deny => "deny",
+        }
+    }
+}
+
 /// Run a program in new namespaces with execns(2), like unshare(1) followed by
 /// exec, but in one all-or-nothing system call that also closes every file
 /// descriptor.
@@ -76,7 +105,7 @@ pub enum Propagation {
     version,
     about = "Run a program in new namespaces with execns(2)",
     after_help = AFTER_HELP,
-    override_usage = "execns [OPTIONS] [--] PROGRAM [ARGS...]"
+    override_usage = "execns [OPTIONS] [--] [PROGRAM [ARGS...]]"
 )]
 pub struct Cli {
     /// unshare the mount namespace (CLONE_NEWNS)
@@ -91,7 +120,8 @@ pub struct Cli {
     /// unshare the network namespace (CLONE_NEWNET)
     #[arg(short = 'n', long)]
     pub net: bool,
-    /// unshare the PID namespace for PROGRAM's children (CLONE_NEWPID)
+    /// unshare the PID namespace for PROGRAM's children, or for PROGRAM with
+    /// --fork (CLONE_NEWPID)
     #[arg(short = 'p', long)]
     pub pid: bool,
     /// unshare the user namespace (CLONE_NEWUSER)
@@ -107,9 +137,26 @@ pub struct Cli {
     #[arg(long)]
     pub sysvsem: bool,
     /// map the current user and group to root in the new user namespace
-    /// (implies --user)
+    /// (implies --user and --setgroups deny)
     #[arg(short = 'r', long)]
     pub map_root_user: bool,
+    /// fork: PROGRAM runs in a child (with -p: PID 1 of the new PID
+    /// namespace); execns waits for it, forwards signals and exits as it did
+    #[arg(short = 'f', long)]
+    pub fork: bool,
+    /// mount proc on DIR (default /proc) before PROGRAM starts (implies
+    /// --mount; use with -pf for the new PID namespace)
+    #[arg(
+        long,
+        value_name = "DIR",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "/proc"
+    )]
+    pub mount_proc: Option<PathBuf>,
+    /// allow or deny setgroups(2) in the user namespace
+    #[arg(long, value_enum, value_name = "allow|deny")]
+    pub setgroups: Option<SetGroups>,
     /// mount propagation set in a new mount namespace (with --mount, not with
     /// --user)
     #[arg(long, value_enum, value_name = "MODE", default_value = "private")]
@@ -124,18 +171,25 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub stderr: Option<PathBuf>,
     /// execute PROGRAM directly: it starts with no file descriptor open
-    #[arg(long, conflicts_with_all = ["stdin", "stdout", "stderr", "map_root_user"])]
+    #[arg(
+        long,
+        conflicts_with_all = [
+            "stdin",
+            "stdout",
+            "stderr",
+            "map_root_user",
+            "fork",
+            "mount_proc",
+            "setgroups"
+        ]
+    )]
     pub no_stdio: bool,
     /// do not warn about streams that cannot be passed on
     #[arg(short = 'q', long)]
     pub quiet: bool,
-    /// the program to run, and its arguments
-    #[arg(
-        required = true,
-        trailing_var_arg = true,
-        value_name = "PROGRAM",
-        num_args = 1..
-    )]
+    /// the program to run, and its arguments (default: $SHELL, as a login
+    /// shell)
+    #[arg(trailing_var_arg = true, value_name = "PROGRAM", num_args = 1..)]
     pub command: Vec<OsString>,
 }
 
@@ -144,7 +198,7 @@ impl Cli {
     pub fn namespaces(&self) -> Namespaces {
         let mut ns = Namespaces::empty();
         for (on, flag) in [
-            (self.mount, Namespaces::MOUNT),
+            (self.mount || self.mount_proc.is_some(), Namespaces::MOUNT),
             (self.uts, Namespaces::UTS),
             (self.ipc, Namespaces::IPC),
             (self.net, Namespaces::NET),
@@ -161,12 +215,32 @@ impl Cli {
         ns
     }
 
-    /// Stage-2 options; `helper` is the pid of the `--map-root-user` helper.
+    /// Whether the user-namespace helper (see `mapper`) must run: a new user
+    /// namespace with `--map-root-user` or `--setgroups`.
+    pub fn needs_helper(&self) -> bool {
+        self.namespaces().contains(Namespaces::USER)
+            && (self.map_root_user || self.setgroups.is_some())
+    }
+
+    /// Checks clap cannot express.
+    pub fn validate(&self) -> Result<(), clap::Error> {
+        if self.map_root_user && self.setgroups == Some(SetGroups::Allow) {
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--setgroups allow and --map-root-user are mutually exclusive \
+                 (an unprivileged gid_map needs setgroups denied)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Stage-2 options; `helper` is the pid of the user-namespace helper.
     pub fn stage2_opts(&self, helper: Option<u32>) -> Opts {
+        let user = self.namespaces().contains(Namespaces::USER);
         // With a new user namespace the program has no capability left to
         // change propagation, and need not: the copied mounts are then slaves
         // of the caller's, so nothing propagates back.
-        let propagation = if self.mount && !self.namespaces().contains(Namespaces::USER) {
+        let propagation = if (self.mount || self.mount_proc.is_some()) && !user {
             match self.propagation {
                 Propagation::Private => Some(MountPropagationFlags::PRIVATE),
                 Propagation::Shared => Some(MountPropagationFlags::SHARED),
@@ -176,33 +250,47 @@ impl Cli {
         } else {
             None
         };
-        let map_root = helper.map(|pid| {
+        let map_root = (self.map_root_user && helper.is_some()).then(|| {
             (
                 rustix::process::getuid().as_raw(),
                 rustix::process::getgid().as_raw(),
-                pid,
             )
         });
         Opts {
             propagation,
+            helper,
             map_root,
+            // With a new user namespace the helper writes it.
+            setgroups: if user { None } else { self.setgroups },
+            fork: self.fork,
+            mount_proc: self.mount_proc.clone(),
             pass: None,
         }
     }
 }
 
-/// Start the `--map-root-user` helper (see `mapper`) for this process.
-fn spawn_mapper(me: &std::path::Path) -> io::Result<std::process::Child> {
+/// Start the user-namespace helper (see `mapper`) for this process.
+fn spawn_mapper(me: &std::path::Path, cli: &Cli) -> io::Result<std::process::Child> {
     use std::os::unix::process::CommandExt;
     use std::process::{Command, Stdio};
     let orig = std::fs::read_link("/proc/self/ns/user")?;
+    let setgroups = cli.setgroups.map_or("-", SetGroups::as_str);
+    let map = if cli.map_root_user {
+        format!(
+            "{}:{}",
+            rustix::process::getuid().as_raw(),
+            rustix::process::getgid().as_raw()
+        )
+    } else {
+        "-".into()
+    };
     Command::new(me)
         .arg0("execns")
         .arg(crate::mapper::MAPPER_ARG)
         .arg(std::process::id().to_string())
-        .arg(rustix::process::getuid().as_raw().to_string())
-        .arg(rustix::process::getgid().as_raw().to_string())
         .arg(orig)
+        .arg(setgroups)
+        .arg(map)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .spawn()
@@ -226,7 +314,7 @@ pub fn exec_status(errno: i32) -> u8 {
 /// Parse the command line: `Ok(cli)` or the exit status after printing help,
 /// version or a usage error.
 pub fn parse(args: Vec<OsString>) -> Result<Cli, u8> {
-    match Cli::try_parse_from(args) {
+    match Cli::try_parse_from(args).and_then(|cli| cli.validate().map(|()| cli)) {
         Ok(cli) => Ok(cli),
         Err(e) => {
             let _ = e.print();
@@ -310,16 +398,40 @@ pub fn plan_streams(cli: &Cli) -> Result<StreamPlan, u8> {
     Ok(plan)
 }
 
+/// The shell run without PROGRAM: `$SHELL` (`/bin/sh` when unset or
+/// empty) and its `argv[0]`, `-` and its file name (a login shell), as
+/// unshare(1) does.
+pub fn default_shell(var: Option<OsString>) -> (OsString, OsString) {
+    use std::os::unix::ffi::OsStrExt;
+    let shell = var
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "/bin/sh".into());
+    let name = shell
+        .as_bytes()
+        .rsplit(|b| *b == b'/')
+        .next()
+        .unwrap_or_default();
+    let mut arg0 = OsString::from("-");
+    arg0.push(std::ffi::OsStr::from_bytes(name));
+    (shell, arg0)
+}
+
 pub fn run(args: Vec<OsString>) -> u8 {
     let cli = match parse(args) {
         Ok(c) => c,
         Err(code) => return code,
     };
     let ns = cli.namespaces();
-    let prog = &cli.command[0];
+    let (prog, arg0, prog_args) = match cli.command.split_first() {
+        Some((p, rest)) => (p.clone(), p.clone(), rest),
+        None => {
+            let (shell, arg0) = default_shell(std::env::var_os("SHELL"));
+            (shell, arg0, &[][..])
+        }
+    };
     let shown = prog.to_string_lossy().into_owned();
     let path_var = std::env::var_os("PATH");
-    let resolved = match execns::find_in_path(prog, path_var.as_deref()) {
+    let resolved = match execns::find_in_path(&prog, path_var.as_deref()) {
         Ok(p) => p,
         Err(e) => {
             err_line(&shown, &execns::error_message(&e));
@@ -328,11 +440,16 @@ pub fn run(args: Vec<OsString>) -> u8 {
     };
 
     let err = if cli.no_stdio {
-        let err = Execns::new(&resolved)
-            .arg0(prog)
-            .args(&cli.command[1..])
-            .namespaces(ns)
-            .exec();
+        let err = {
+            // The program gets the caller's signal state (see `os`).
+            let _sigpipe = os::sigpipe_as_inherited();
+            Execns::new(&resolved)
+                .arg0(&arg0)
+                .args(prog_args)
+                .namespaces(ns)
+                .reset_signals(false)
+                .exec()
+        };
         err_line(&shown, &execns::error_message(&err));
         return match err.raw_os_error() {
             Some(e) => exec_status(e),
@@ -370,12 +487,12 @@ pub fn run(args: Vec<OsString>) -> u8 {
             }
         }
         let mut helper = None;
-        if cli.map_root_user {
-            match spawn_mapper(&me) {
+        if cli.needs_helper() {
+            match spawn_mapper(&me, &cli) {
                 Ok(child) => helper = Some(child),
                 Err(e) => {
                     err_line(
-                        "cannot start the --map-root-user helper",
+                        "cannot start the user namespace helper",
                         &execns::error_message(&e),
                     );
                     if let Some(p) = passer {
@@ -392,12 +509,16 @@ pub fn run(args: Vec<OsString>) -> u8 {
         for s in &plan.sources {
             call.arg(s.encode());
         }
-        let err = call
-            .arg(&resolved)
-            .arg(prog)
-            .args(&cli.command[1..])
+        call.arg(&resolved)
+            .arg(&arg0)
+            .args(prog_args)
             .namespaces(ns)
-            .exec();
+            .reset_signals(false);
+        let err = {
+            // Stage 2 records the caller's SIGPIPE disposition in turn.
+            let _sigpipe = os::sigpipe_as_inherited();
+            call.exec()
+        };
         if let Some(mut child) = helper {
             let _ = child.kill();
             let _ = child.wait();
@@ -474,11 +595,14 @@ mod tests {
         for args in [
             &["--bogus", "true"][..],
             &["-x", "true"],
-            &[],
-            &["-u"],
             &["--stdout"],
             &["--no-stdio", "--stdout", "/tmp/x", "true"],
+            &["--no-stdio", "-f", "true"],
+            &["--no-stdio", "--mount-proc", "true"],
+            &["--no-stdio", "--setgroups", "deny", "true"],
+            &["--no-stdio", "-r", "true"],
             &["--propagation", "weird", "-m", "true"],
+            &["--mount-proc=", "true"],
         ] {
             let e = p(args).unwrap_err();
             assert!(e.use_stderr(), "{args:?}");
@@ -576,14 +700,82 @@ mod tests {
         let c = p(&["-m", "-U", "true"]).unwrap();
         assert_eq!(c.stage2_opts(None).propagation, None, "not with -U");
         let c = p(&["-r", "true"]).unwrap();
+        assert!(c.needs_helper());
+        let o = c.stage2_opts(Some(7));
+        assert_eq!(o.helper, Some(7));
         assert_eq!(
-            c.stage2_opts(Some(7)).map_root,
+            o.map_root,
             Some((
                 rustix::process::getuid().as_raw(),
                 rustix::process::getgid().as_raw(),
-                7
             ))
         );
+        assert_eq!(o.setgroups, None);
+        assert!(!o.fork && o.mount_proc.is_none());
+    }
+
+    #[test]
+    fn fork_and_mount_proc() {
+        let c = p(&["-pf", "--mount-proc", "ps"]).unwrap();
+        assert_eq!(c.namespaces(), Namespaces::PID | Namespaces::MOUNT);
+        assert_eq!(c.command, vec!["ps"]);
+        let o = c.stage2_opts(None);
+        assert!(o.fork);
+        assert_eq!(o.mount_proc, Some(PathBuf::from("/proc")));
+        // --mount-proc implies -m, so propagation applies.
+        assert_eq!(o.propagation, Some(MountPropagationFlags::PRIVATE));
+        let c = p(&["--fork", "--mount-proc=/mnt/p", "--", "ps", "x"]).unwrap();
+        assert_eq!(c.mount_proc, Some(PathBuf::from("/mnt/p")));
+        assert_eq!(c.command, vec!["ps", "x"]);
+        // Without '=' the next word is PROGRAM, not DIR.
+        let c = p(&["--mount-proc", "/bin/ps"]).unwrap();
+        assert_eq!(c.mount_proc, Some(PathBuf::from("/proc")));
+        assert_eq!(c.command, vec!["/bin/ps"]);
+        let c = p(&["-r", "--mount-proc", "-p", "-f"]).unwrap();
+        assert!(c.command.is_empty());
+        assert_eq!(c.stage2_opts(None).propagation, None, "not with -U");
+    }
+
+    #[test]
+    fn setgroups() {
+        let c = p(&["--setgroups", "deny", "-U", "true"]).unwrap();
+        assert_eq!(c.setgroups, Some(SetGroups::Deny));
+        assert!(c.needs_helper());
+        assert_eq!(
+            c.stage2_opts(Some(3)).setgroups,
+            None,
+            "the helper writes it"
+        );
+        let c = p(&["--setgroups=allow", "-u", "true"]).unwrap();
+        assert!(!c.needs_helper());
+        assert_eq!(c.stage2_opts(None).setgroups, Some(SetGroups::Allow));
+        assert!(p(&["--setgroups", "maybe", "true"]).is_err());
+        let c = p(&["-r", "--setgroups", "deny", "true"]).unwrap();
+        assert!(c.validate().is_ok());
+        let c = p(&["-r", "--setgroups", "allow", "true"]).unwrap();
+        let e = c.validate().unwrap_err();
+        assert!(e.use_stderr());
+        assert!(e.to_string().contains("mutually exclusive"), "{e}");
+        let to_os = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            parse(to_os(&["execns", "-r", "--setgroups", "allow", "x"])).unwrap_err(),
+            status::USAGE
+        );
+    }
+
+    #[test]
+    fn no_program_runs_a_login_shell() {
+        assert!(p(&[]).unwrap().command.is_empty());
+        assert!(p(&["-u"]).unwrap().command.is_empty());
+        assert!(p(&["-u", "--"]).unwrap().command.is_empty());
+        let sh = |v: Option<&str>| {
+            let (a, b) = default_shell(v.map(OsString::from));
+            (a.into_string().unwrap(), b.into_string().unwrap())
+        };
+        assert_eq!(sh(None), ("/bin/sh".into(), "-sh".into()));
+        assert_eq!(sh(Some("")), ("/bin/sh".into(), "-sh".into()));
+        assert_eq!(sh(Some("/bin/bash")), ("/bin/bash".into(), "-bash".into()));
+        assert_eq!(sh(Some("zsh")), ("zsh".into(), "-zsh".into()));
     }
 
     #[test]

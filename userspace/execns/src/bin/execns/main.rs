@@ -1,10 +1,14 @@
-//! `execns [options] [--] program [args...]`: run a program in new namespaces
-//! through the `execns(2)` system call.
+//! `execns [options] [--] [program [args...]]`: run a program in new
+//! namespaces through the `execns(2)` system call.
+//!
+//! Unsafe code is confined to the `os` module (signal state, fork, exec).
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 mod cli;
 mod mapper;
+mod os;
 mod pass;
 mod stage2;
 mod stdio;

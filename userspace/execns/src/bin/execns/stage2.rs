@@ -1,33 +1,80 @@
 //! Stage 2: the CLI exec'd by `execns(2)` into the new namespaces, with no fd
-//! open. It reopens the chosen files on fds 0-2, optionally maps root and sets
-//! mount propagation, then executes the program.
+//! open. It reopens the chosen files on fds 0-2, waits for the user-namespace
+//! helper (`--map-root-user`, `--setgroups`), sets mount propagation and
+//! `--setgroups`, forks with `--fork`, mounts proc with `--mount-proc`, then
+//! executes the program with the caller's signal state (see `os`).
 //!
 //! Arguments (after `--execns-stage2`):
 //! `OPTS SPEC0 SPEC1 SPEC2 PATH ARGV0 [ARGS...]` where OPTS is `-` or a
-//! comma-separated list of `propagation=private|shared|slave` and
-//! `map-root=UID:GID`, and each SPEC is a [`Source`] encoding.
+//! comma-separated list of `propagation=private|shared|slave`,
+//! `helper=PID`, `map-root=UID:GID`, `setgroups=allow|deny`, `fork`,
+//! `mount-proc=DIR` (DIR %-escaped) and, last, `pass=PID:SOCKET`; each SPEC
+//! is a [`Source`] encoding.
 
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io::{self, Write};
-use std::os::fd::AsRawFd;
-use std::os::fd::IntoRawFd;
-use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
+use std::os::fd::{AsFd, AsRawFd, IntoRawFd};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
 
-use rustix::mount::{mount_change, MountPropagationFlags};
+use rustix::mount::{mount, mount_change, MountFlags, MountPropagationFlags};
 
-use crate::status;
+use crate::cli::SetGroups;
 use crate::stdio::Source;
+use crate::{os, status, STAGE2_ARG};
 
 /// Options for stage 2.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Opts {
     pub propagation: Option<MountPropagationFlags>,
-    /// (uid, gid, pid of the mapping helper to wait for)
-    pub map_root: Option<(u32, u32, u32)>,
+    /// Pid of the user-namespace helper (see `mapper`) to wait for.
+    pub helper: Option<u32>,
+    /// (uid, gid) the helper maps to root. Stage 2 then has no capability
+    /// (it was executed before the mapping existed) and executes itself
+    /// again when it needs them (`--mount-proc`).
+    pub map_root: Option<(u32, u32)>,
+    /// Write `/proc/self/setgroups` (without a new user namespace; with one,
+    /// the helper does).
+    pub setgroups: Option<SetGroups>,
+    /// `--fork`: run the program in a child and wait for it.
+    pub fork: bool,
+    /// `--mount-proc`: mount proc here before executing the program.
+    pub mount_proc: Option<PathBuf>,
     /// (pid of the stream holder, its socket): see `pass`. Encoded last.
     pub pass: Option<(u32, PathBuf)>,
+}
+
+/// %-escape `path` so that it is UTF-8 without `,` (bytes other than
+/// letters, digits and `/._-+:@~` become `%XX`).
+fn escape(path: &Path) -> String {
+    let mut out = String::new();
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/._-+:@~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The inverse of [`escape`].
+fn unescape(s: &str) -> Option<PathBuf> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    (!out.is_empty()).then(|| PathBuf::from(OsString::from_vec(out)))
 }
 
 impl Opts {
@@ -43,8 +90,20 @@ impl Opts {
             };
             items.push(format!("propagation={name}"));
         }
-        if let Some((u, g, p)) = self.map_root {
-            items.push(format!("map-root={u}:{g}:{p}"));
+        if let Some(pid) = self.helper {
+            items.push(format!("helper={pid}"));
+        }
+        if let Some((u, g)) = self.map_root {
+            items.push(format!("map-root={u}:{g}"));
+        }
+        if let Some(sg) = self.setgroups {
+            items.push(format!("setgroups={}", sg.as_str()));
+        }
+        if self.fork {
+            items.push("fork".into());
+        }
+        if let Some(dir) = &self.mount_proc {
+            items.push(format!("mount-proc={}", escape(dir)));
         }
         if let Some((pid, sock)) = &self.pass {
             // The path is the rest of the string: it may contain ':' (not ',').
@@ -63,22 +122,27 @@ impl Opts {
         if s == "-" {
             return Some(o);
         }
-        let mut s = s;
-        if let Some(idx) = s.find("pass=") {
-            if idx == 0 || s[..idx].ends_with(',') {
-                let (pid, path) = s[idx + 5..].split_once(':')?;
-                if path.is_empty() {
-                    return None;
-                }
-                o.pass = Some((pid.parse().ok()?, PathBuf::from(path)));
-                s = s[..idx].trim_end_matches(',');
-                if s.is_empty() {
-                    return Some(o);
-                }
+        // `pass=` comes last and its path has no ','.
+        let (s, pass) = match s.strip_prefix("pass=") {
+            Some(p) => ("", Some(p)),
+            None => match s.rfind(",pass=") {
+                Some(i) => (&s[..i], Some(&s[i + 6..])),
+                None => (s, None),
+            },
+        };
+        if let Some(p) = pass {
+            let (pid, path) = p.split_once(':')?;
+            if path.is_empty() {
+                return None;
             }
+            o.pass = Some((pid.parse().ok()?, PathBuf::from(path)));
         }
-        for item in s.split(',') {
-            let (k, v) = item.split_once('=')?;
+        // Nothing before `pass=`, or items that are not empty.
+        let items = s
+            .split(',')
+            .filter(|i| !(s.is_empty() && pass.is_some() && i.is_empty()));
+        for item in items {
+            let (k, v) = item.split_once('=').unwrap_or((item, ""));
             match k {
                 "propagation" => {
                     o.propagation = Some(match v {
@@ -88,16 +152,20 @@ impl Opts {
                         _ => return None,
                     })
                 }
+                "helper" => o.helper = Some(v.parse().ok()?),
                 "map-root" => {
-                    let mut it = v.split(':');
-                    let u = it.next()?.parse().ok()?;
-                    let g = it.next()?.parse().ok()?;
-                    let p = it.next()?.parse().ok()?;
-                    if it.next().is_some() {
-                        return None;
-                    }
-                    o.map_root = Some((u, g, p));
+                    let (u, g) = v.split_once(':')?;
+                    o.map_root = Some((u.parse().ok()?, g.parse().ok()?));
                 }
+                "setgroups" => {
+                    o.setgroups = Some(match v {
+                        "allow" => SetGroups::Allow,
+                        "deny" => SetGroups::Deny,
+                        _ => return None,
+                    })
+                }
+                "fork" if v.is_empty() && !item.contains('=') => o.fork = true,
+                "mount-proc" => o.mount_proc = Some(unescape(v)?),
                 _ => return None,
             }
         }
@@ -110,8 +178,8 @@ fn fail(msg: &str) -> u8 {
     status::EXECNS_FAILED
 }
 
-/// Wait for a helper child (the mapping helper, see `mapper`, or the stream
-/// holder, see `pass`) and tell whether it succeeded.
+/// Wait for a helper child (the user-namespace helper, see `mapper`, or the
+/// stream holder, see `pass`) and tell whether it succeeded.
 fn wait_for_child(pid: u32, what: &str) -> io::Result<()> {
     let pid = i32::try_from(pid)
         .ok()
@@ -128,10 +196,12 @@ fn wait_for_child(pid: u32, what: &str) -> io::Result<()> {
     }
 }
 
-/// Put `files` on fds 0, 1, 2. A file already on its own target fd is kept
-/// open (leaked on purpose); every other one is closed after dup2.
-fn install(files: Vec<File>) -> io::Result<()> {
+/// Put `files` on fds 0, 1, 2 (`None`: leave the fd as it is). A file
+/// already on its own target fd is kept open (leaked on purpose); every other
+/// one is closed after dup2.
+fn install(files: Vec<Option<File>>) -> io::Result<()> {
     for (fd, f) in files.into_iter().enumerate() {
+        let Some(f) = f else { continue };
         if f.as_raw_fd() == fd as i32 {
             let _ = f.into_raw_fd();
             continue;
@@ -143,6 +213,141 @@ fn install(files: Vec<File>) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A new open of what is on fd `fd` (0, 1 or 2) now.
+fn dup_std(fd: usize) -> io::Result<File> {
+    let owned = match fd {
+        0 => io::stdin().as_fd().try_clone_to_owned(),
+        1 => io::stdout().as_fd().try_clone_to_owned(),
+        _ => io::stderr().as_fd().try_clone_to_owned(),
+    }?;
+    Ok(File::from(owned))
+}
+
+/// Signals a `--fork` parent passes on to the program when a process sends
+/// them to it (as kill(1) does); those from the kernel, such as a terminal's
+/// `^C`, reach the program directly (same process group).
+pub const FORWARDED: [libc::c_int; 6] = [
+    libc::SIGHUP,
+    libc::SIGINT,
+    libc::SIGQUIT,
+    libc::SIGTERM,
+    libc::SIGUSR1,
+    libc::SIGUSR2,
+];
+
+/// `--fork`: fork; `Ok(None)` in the child, which goes on to execute the
+/// program with the caller's signal state; in the parent, wait for the child
+/// and forward signals, then `Ok(Some(status))` (or die of the child's
+/// signal).
+fn fork_and_wait() -> Result<Option<u8>, String> {
+    let orig = os::current_mask().map_err(|e| format!("cannot read the signal mask: {e}"))?;
+    // Signals the caller blocked or ignored are left alone (they stay
+    // pending, or are discarded, in the parent as in the caller).
+    let mut set = os::SigSet::empty();
+    set.add(libc::SIGCHLD);
+    for sig in FORWARDED {
+        if !orig.contains(sig) && !os::is_ignored(sig) {
+            set.add(sig);
+        }
+    }
+    // An ignored SIGCHLD would reap the child before the parent saw its
+    // status: the parent takes the default, the child gets the caller's.
+    let chld_ignored = os::is_ignored(libc::SIGCHLD);
+    if chld_ignored {
+        os::set_disposition(libc::SIGCHLD, false)
+            .map_err(|e| format!("cannot reset SIGCHLD: {e}"))?;
+    }
+    os::block(&set).map_err(|e| format!("cannot block signals: {e}"))?;
+    let child = match os::fork() {
+        Ok(os::Forked::Child) => {
+            let restored = os::set_mask(&orig).and_then(|()| {
+                if chld_ignored {
+                    os::set_disposition(libc::SIGCHLD, true)
+                } else {
+                    Ok(())
+                }
+            });
+            return match restored {
+                Ok(()) => Ok(None),
+                Err(e) => Err(format!("cannot restore the signal state: {e}")),
+            };
+        }
+        Ok(os::Forked::Parent(pid)) => pid,
+        Err(e) => return Err(format!("cannot fork: {}", execns::error_message(&e))),
+    };
+    Ok(Some(supervise(child, &set)))
+}
+
+/// The `--fork` parent: forward signals to `child` until it ends; return its
+/// exit status, or die of the signal that killed it.
+fn supervise(child: i32, set: &os::SigSet) -> u8 {
+    use rustix::process::{waitpid, Pid, WaitOptions};
+    let Some(pid) = Pid::from_raw(child) else {
+        return status::EXECNS_FAILED;
+    };
+    loop {
+        match os::wait_signal(set) {
+            Ok((sig, true)) if sig != libc::SIGCHLD => {
+                let _ = os::send_signal(child, sig);
+                continue;
+            }
+            Ok((libc::SIGCHLD, _)) | Err(_) => {}
+            Ok(_) => continue,
+        }
+        match waitpid(Some(pid), WaitOptions::NOHANG) {
+            Ok(Some((_, st))) => {
+                if let Some(code) = st.exit_status() {
+                    return u8::try_from(code & 0xff).unwrap_or(status::EXECNS_FAILED);
+                }
+                if let Some(sig) = st.terminating_signal() {
+                    return os::die_of(sig);
+                }
+            }
+            Ok(None) | Err(rustix::io::Errno::INTR) => {}
+            Err(e) => return fail(&format!("cannot wait for the program: {e}")),
+        }
+    }
+}
+
+/// `--mount-proc`: make `dir` private unless `/` already was made private
+/// (as unshare(1) does; `EINVAL`, not a mount point, is fine), then mount
+/// proc of this process's PID namespace on it.
+fn mount_proc(dir: &Path, root_private: bool) -> io::Result<()> {
+    if !root_private {
+        match mount_change(
+            dir,
+            MountPropagationFlags::PRIVATE | MountPropagationFlags::REC,
+        ) {
+            Ok(()) | Err(rustix::io::Errno::INVAL) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    mount(
+        "proc",
+        dir,
+        "proc",
+        MountFlags::NOSUID | MountFlags::NODEV | MountFlags::NOEXEC,
+        None,
+    )?;
+    Ok(())
+}
+
+/// Execute `program` (with SIGPIPE as this process inherited it, the mask
+/// as it is); returns the exit status after a failure.
+fn exec_program(program: &OsStr, argv: &[OsString], shown: &OsStr) -> u8 {
+    let err = {
+        let _sigpipe = os::sigpipe_as_inherited();
+        os::execvp(program, argv)
+    };
+    let _ = writeln!(
+        io::stderr(),
+        "execns: {}: {}",
+        shown.to_string_lossy(),
+        execns::error_message(&err)
+    );
+    crate::cli::exec_status(err.raw_os_error().unwrap_or(0))
 }
 
 pub fn run(args: &[OsString]) -> u8 {
@@ -184,10 +389,17 @@ pub fn run(args: &[OsString]) -> u8 {
             None => return fail("stage 2: passed stream without a holder (internal error)"),
         }
     }
-    let mut files: Vec<File> = Vec::new();
+    let mut files: Vec<Option<File>> = Vec::new();
     for (fd, src) in sources.iter().enumerate() {
         let opened = match src {
-            Source::Dup(n) => files[usize::from(*n)].try_clone(),
+            Source::Keep => {
+                files.push(None);
+                continue;
+            }
+            Source::Dup(n) => match &files[usize::from(*n)] {
+                Some(f) => f.try_clone(),
+                None => dup_std(usize::from(*n)),
+            },
             Source::Passed => passed
                 .next()
                 .map(File::from)
@@ -195,7 +407,7 @@ pub fn run(args: &[OsString]) -> u8 {
             s => s.open(),
         };
         match opened {
-            Ok(f) => files.push(f),
+            Ok(f) => files.push(Some(f)),
             Err(e) => {
                 errors.push(format!(
                     "cannot open {} for {}: {}",
@@ -205,7 +417,7 @@ pub fn run(args: &[OsString]) -> u8 {
                 ));
                 // Keep going with /dev/null so the message can be seen.
                 match Source::Null.open() {
-                    Ok(f) => files.push(f),
+                    Ok(f) => files.push(Some(f)),
                     Err(e) => return fail(&format!("cannot open /dev/null: {e}")),
                 }
             }
@@ -214,13 +426,45 @@ pub fn run(args: &[OsString]) -> u8 {
     if let Err(e) = install(files) {
         return fail(&format!("cannot set up standard streams: {e}"));
     }
-    if let Some((uid, _gid, helper)) = opts.map_root {
-        if let Err(e) = wait_for_child(helper, "mapping helper") {
-            errors.push(format!(
-                "cannot map root to uid {uid}: {}",
-                execns::error_message(&e)
-            ));
+    if let Some(helper) = opts.helper {
+        if let Err(e) = wait_for_child(helper, "user namespace helper") {
+            errors.push(match opts.map_root {
+                Some((uid, _)) => format!(
+                    "cannot map root to uid {uid}: {}",
+                    execns::error_message(&e)
+                ),
+                None => format!(
+                    "cannot set up the new user namespace: {}",
+                    execns::error_message(&e)
+                ),
+            });
         }
+    }
+    if !errors.is_empty() {
+        for e in &errors {
+            let _ = writeln!(io::stderr(), "execns: {e}");
+        }
+        return status::EXECNS_FAILED;
+    }
+    if opts.map_root.is_some() && opts.mount_proc.is_some() {
+        // Mapped to root only now: executing again gives this stage the
+        // capabilities of root in the new user namespace, to mount proc.
+        let again = Opts {
+            fork: opts.fork,
+            mount_proc: opts.mount_proc.clone(),
+            ..Opts::default()
+        };
+        let mut argv: Vec<OsString> = vec!["execns".into(), STAGE2_ARG.into(), again.encode()];
+        argv.extend(std::iter::repeat_n(Source::Keep.encode(), 3));
+        argv.extend(args[4..].iter().cloned());
+        let err = {
+            let _sigpipe = os::sigpipe_as_inherited();
+            os::execvp(OsStr::new("/proc/self/exe"), &argv)
+        };
+        return fail(&format!(
+            "cannot execute /proc/self/exe again as root of the new user namespace: {}",
+            execns::error_message(&err)
+        ));
     }
     if let Some(p) = opts.propagation {
         if let Err(e) = mount_change("/", p | MountPropagationFlags::REC) {
@@ -230,23 +474,41 @@ pub fn run(args: &[OsString]) -> u8 {
             ));
         }
     }
+    if let Some(sg) = opts.setgroups {
+        if let Err(e) = std::fs::write("/proc/self/setgroups", sg.as_str()) {
+            errors.push(format!(
+                "cannot write /proc/self/setgroups: {}",
+                execns::error_message(&e)
+            ));
+        }
+    }
     if !errors.is_empty() {
         for e in &errors {
             let _ = writeln!(io::stderr(), "execns: {e}");
         }
         return status::EXECNS_FAILED;
     }
-    let err = std::process::Command::new(program)
-        .arg0(argv0)
-        .args(rest)
-        .exec();
-    let _ = writeln!(
-        io::stderr(),
-        "execns: {}: {}",
-        argv0.to_string_lossy(),
-        execns::error_message(&err)
-    );
-    crate::cli::exec_status(err.raw_os_error().unwrap_or(0))
+    if opts.fork {
+        match fork_and_wait() {
+            Ok(None) => {}
+            Ok(Some(code)) => return code,
+            Err(e) => return fail(&e),
+        }
+    }
+    if let Some(dir) = &opts.mount_proc {
+        let root_private = opts.propagation == Some(MountPropagationFlags::PRIVATE);
+        if let Err(e) = mount_proc(dir, root_private) {
+            return fail(&format!(
+                "cannot mount proc on {}: {}",
+                dir.display(),
+                execns::error_message(&e)
+            ));
+        }
+    }
+    let mut argv = Vec::with_capacity(rest.len() + 1);
+    argv.push(argv0.clone());
+    argv.extend(rest.iter().cloned());
+    exec_program(program, &argv, argv0)
 }
 
 #[cfg(test)]
@@ -259,29 +521,76 @@ mod tests {
             Opts::default(),
             Opts {
                 propagation: Some(MountPropagationFlags::PRIVATE),
-                map_root: None,
-                pass: None,
+                ..Opts::default()
             },
             Opts {
                 propagation: Some(MountPropagationFlags::SHARED),
-                map_root: Some((1000, 100, 42)),
+                helper: Some(42),
+                map_root: Some((1000, 100)),
                 pass: Some((7, "/tmp/a:b/s".into())),
+                ..Opts::default()
             },
             Opts {
                 propagation: Some(MountPropagationFlags::DOWNSTREAM),
-                map_root: Some((0, 0, 1)),
-                pass: None,
+                helper: Some(1),
+                map_root: Some((0, 0)),
+                setgroups: Some(SetGroups::Deny),
+                ..Opts::default()
             },
             Opts {
-                propagation: None,
-                map_root: None,
                 pass: Some((9, "/tmp/execns.1.2/s".into())),
+                ..Opts::default()
+            },
+            Opts {
+                fork: true,
+                ..Opts::default()
+            },
+            Opts {
+                setgroups: Some(SetGroups::Allow),
+                fork: true,
+                mount_proc: Some("/proc".into()),
+                pass: Some((9, "/tmp/pass=x/s".into())),
+                ..Opts::default()
+            },
+            // Any bytes in the proc directory, even ",pass=" and non-UTF-8.
+            Opts {
+                mount_proc: Some(PathBuf::from(OsString::from_vec(
+                    b"/tmp/a,pass=1:/x %41 \xff\n".to_vec(),
+                ))),
+                pass: Some((3, "/tmp/s".into())),
+                ..Opts::default()
             },
         ] {
-            assert_eq!(Opts::decode(&o.encode()), Some(o.clone()), "{o:?}");
+            let enc = o.encode();
+            assert!(enc.to_str().is_some(), "{enc:?}");
+            assert_eq!(Opts::decode(&enc), Some(o.clone()), "{o:?} as {enc:?}");
         }
-        assert_eq!(Opts::decode(OsStr::new("bogus=1")), None);
-        assert_eq!(Opts::decode(OsStr::new("map-root=x:1")), None);
+        for bad in [
+            "bogus=1",
+            "map-root=x:1",
+            "map-root=1:2:3",
+            "fork=1",
+            "helper=",
+            "setgroups=maybe",
+            "mount-proc=",
+            "mount-proc=%4",
+            "mount-proc=%zz",
+            "pass=1",
+            "fork,,pass=1:/s",
+            "",
+        ] {
+            assert_eq!(Opts::decode(OsStr::new(bad)), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn escaping_keeps_common_paths_readable() {
+        assert_eq!(escape(Path::new("/proc")), "/proc");
+        assert_eq!(escape(Path::new("/tmp/my proc,1")), "/tmp/my%20proc%2C1");
+        assert_eq!(
+            unescape("/tmp/my%20proc%2c1"),
+            Some("/tmp/my proc,1".into())
+        );
     }
 
     #[test]

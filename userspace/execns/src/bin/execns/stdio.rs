@@ -41,6 +41,8 @@ pub enum Source {
     Dup(u8),
     /// The caller's own open file, passed over a Unix socket (see `pass`).
     Passed,
+    /// Whatever is on the fd already (stage 2 executing itself again).
+    Keep,
 }
 
 impl Source {
@@ -49,6 +51,7 @@ impl Source {
         match self {
             Source::Null => "null".into(),
             Source::Passed => "pass".into(),
+            Source::Keep => "keep".into(),
             Source::Dup(fd) => format!("dup:{fd}").into(),
             Source::Open {
                 path,
@@ -83,6 +86,9 @@ impl Source {
         }
         if b == b"pass" {
             return Some(Source::Passed);
+        }
+        if b == b"keep" {
+            return Some(Source::Keep);
         }
         if let Some(rest) = b.strip_prefix(b"dup:") {
             let n: u8 = std::str::from_utf8(rest).ok()?.parse().ok()?;
@@ -121,7 +127,9 @@ impl Source {
     pub fn open(&self) -> io::Result<File> {
         match self {
             Source::Null => OpenOptions::new().read(true).write(true).open("/dev/null"),
-            Source::Dup(_) | Source::Passed => Err(io::Error::from_raw_os_error(libc::EINVAL)),
+            Source::Dup(_) | Source::Passed | Source::Keep => {
+                Err(io::Error::from_raw_os_error(libc::EINVAL))
+            }
             Source::Open {
                 path,
                 access,
@@ -155,6 +163,7 @@ impl Source {
             Source::Null => "/dev/null".into(),
             Source::Dup(fd) => format!("same as fd {fd}"),
             Source::Passed => "the caller's open file".into(),
+            Source::Keep => "the open file".into(),
             Source::Open { path, .. } => path.display().to_string(),
         }
     }
@@ -420,6 +429,7 @@ mod tests {
             (Source::Null, 0),
             (Source::Dup(1), 2),
             (Source::Passed, 1),
+            (Source::Keep, 2),
             (
                 Source::Open {
                     path: "/tmp/a:b c".into(),
