@@ -404,10 +404,11 @@ else
 fi
 
 # --mount-proc=DIR: proc of the new PID namespace there, invisible outside. The child
-# that reads /proc/self is a sub-shell: busybox sh runs readlink in-process (NOFORK).
+# that reads /proc/self is a command substitution's sub-shell: busybox sh runs readlink
+# in-process (NOFORK), and execs the last command of -c without forking.
 mkdir -p "$T/proc"
 "$EXECNS" -pf --mount-proc="$T/proc" --stdout "$T/mp" -- /bin/sh -c \
-	"set -- '$T/proc/'[0-9]*; echo \$#; /bin/sh -c 'readlink $T/proc/self'" 2>"$T/err"
+	"set -- '$T/proc/'[0-9]*; echo \$#; echo \$(readlink '$T/proc/self')" 2>"$T/err"
 st=$?
 diag "--mount-proc=DIR: status $st: $(tr '\n' ' ' < "$T/mp" 2>/dev/null)"
 show "$T/err"
