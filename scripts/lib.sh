@@ -88,3 +88,12 @@ pipeline_lock() {
 		flock 9
 	fi
 }
+
+# our_files_regex: an ERE matching the paths of the files the series adds (the overlay) or
+# changes (patches/), for telling our compiler warnings from those of stock code.
+our_files_regex() {
+	{
+		(cd "$REPO" && git ls-files -co --exclude-standard -- kernel rust/kernel rust/helpers include)
+		grep -h '^diff --git a/' "$REPO"/patches/*.patch | awk '{print substr($3, 3)}'
+	} | sort -u | sed 's/[.]/\\./g' | paste -sd'|'
+}

@@ -52,10 +52,9 @@ else echo "$r" | head -40; report rustfmt FAILED "run: rustfmt --edition 2021 --
 # Warnings of a log located in our files: the files the repo adds and the upstream files its
 # patches change. rustc/clippy print "warning: ..." then " --> path:line:col"; C compilers
 # "path:line:col: warning: ...". Paths in the log are absolute or relative to the tree.
-ours_patched=$(grep -h '^diff --git a/' "$REPO"/patches/*.patch | awk '{print substr($3, 3)}' | sort -u)
 our_warnings() { # log
 	local pat
-	pat=$(printf '%s\n' $ours_rust $ours_c $ours_patched | sed 's/[.]/\\./g' | paste -sd'|')
+	pat=$(our_files_regex)
 	{
 		grep -E -A4 '^(warning|error)' "$1" | grep -E -B4 "(^|[ /])($pat):[0-9]+"
 		grep -E "(^|/)($pat):[0-9]+:[0-9]+: (warning|error)" "$1"

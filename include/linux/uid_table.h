@@ -23,6 +23,10 @@ struct pid_namespace;
 struct pid;
 struct task_struct;
 
+/* C: kernel/user.c (the records themselves, with or without the tables) */
+struct user_struct *user_struct_alloc(kuid_t uid);
+void user_struct_free(struct user_struct *up);
+
 #ifdef CONFIG_EXECNS
 /* Rust: kernel/execns/uidtable.rs */
 int uid_table_init(struct user_struct *root);
@@ -30,10 +34,6 @@ void uid_table_ns_inherit(struct user_namespace *ns);
 void uid_table_ns_release(struct user_namespace *ns);
 int proc_uid_table_show(struct seq_file *m, struct pid_namespace *ns,
 			struct pid *pid, struct task_struct *task);
-
-/* C: kernel/user.c */
-struct user_struct *user_struct_alloc(kuid_t uid);
-void user_struct_free(struct user_struct *up);
 #else
 static inline void uid_table_ns_inherit(struct user_namespace *ns)
 {
