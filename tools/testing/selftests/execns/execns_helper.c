@@ -10,8 +10,9 @@
  *                          ns.<name> (inode of /proc/self/ns/<name>),
  *                          fds (fds open at startup, before this program
  *                          opened anything), threads, cap_eff/cap_prm,
- *                          at_secure, dumpable (PR_GET_DUMPABLE), and the
- *                          results of the options below.
+ *                          at_secure, dumpable (PR_GET_DUMPABLE), cwd
+ *                          (getcwd() at startup), and the results of the
+ *                          options below.
  *   EXECNS_HOLD=fifo       after reporting, block reading fifo until EOF.
  *   (always)               fork; the child reports getpid() and its pid ns
  *                          (EXECNS_NOFORK=1: don't).
@@ -469,6 +470,11 @@ int main(int argc, char **argv, char **envp)
 	add("%s\nproc_fds=%s\n", nr_startup_fds ? "" : "none", proc_fds);
 	add("at_secure=%lu\n", getauxval(AT_SECURE));
 	add("dumpable=%d\n", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
+	{
+		char cwd[PATH_MAX];
+
+		add("cwd=%s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+	}
 
 	if (!slurp("/proc/self/status", status, sizeof(status))) {
 		report_status_field(status, "Threads", "threads");

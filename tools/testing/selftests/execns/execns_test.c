@@ -1010,6 +1010,68 @@ TEST_F(execns, clone_fs_caller)
 }
 
 /*
+ * A CLONE_FS sharer's chdir() while execns() runs, after execns() prepared
+ * its private fs_struct but before the point of no return, is not lost: the
+ * new program starts where the shared fs_struct was at the point of no
+ * return, as if unshare(CLONE_FS) had been called there.
+ *
+ * Deterministic: the target is a script whose interpreter carries our write
+ * lease, so execns() blocks opening the interpreter (binfmt_script, after
+ * execns_prepare(), before begin_new_exec()) until we release the lease. The
+ * lease-break SIGIO tells us it is blocked there; we chdir() (our fs_struct
+ * is the caller's) and then release the lease.
+ */
+TEST_F(execns, clone_fs_chdir_before_point_of_no_return)
+{
+	struct run *r = &self->r;
+	struct child_result *res;
+	char interp[PATH_MAX], script[PATH_MAX], moved[PATH_MAX];
+	char line[PATH_MAX + 8];
+	struct timespec ts = { .tv_sec = 20 };
+	sigset_t sigio, old;
+	int lfd, fd, len, sig;
+
+	ASSERT_EQ(0, scratch_path(&self->s, "leased-helper", interp, sizeof(interp)));
+	ASSERT_EQ(0, copy_file(self->s.helper, interp, 0755));
+	ASSERT_EQ(0, scratch_path(&self->s, "leased.sh", script, sizeof(script)));
+	len = snprintf(line, sizeof(line), "#!%s\n", interp);
+	fd = open(script, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(len, write(fd, line, len));
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(0, scratch_path(&self->s, "moved", moved, sizeof(moved)));
+	ASSERT_EQ(0, mkdir(moved, 0755));
+
+	sigemptyset(&sigio);
+	sigaddset(&sigio, SIGIO);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &sigio, &old));
+	lfd = open(interp, O_RDONLY);
+	ASSERT_LE(0, lfd);
+	if (fcntl(lfd, F_SETLEASE, F_WRLCK))
+		SKIP(return, "F_SETLEASE: %s", strerror(errno));
+
+	r->flags = CLONE_NEWUTS;
+	r->mode = FORK_CLONE_FS;
+	r->path = script;
+	ASSERT_EQ(0, run_start(&self->s, r, &res));
+	/* The child's execns() opens the interpreter: it breaks our lease. */
+	sig = sigtimedwait(&sigio, NULL, &ts);
+	EXPECT_EQ(SIGIO, sig);
+	/* It is blocked in open_exec() now, past execns_prepare(). */
+	EXPECT_EQ(0, chdir(moved));
+	EXPECT_EQ(0, fcntl(lfd, F_SETLEASE, F_UNLCK));
+	close(lfd);
+	run_finish(r);
+	ASSERT_EQ(0, sigprocmask(SIG_SETMASK, &old, NULL));
+	ASSERT_EQ(0, chdir(self->s.dir));
+	ASSERT_RAN(r, res);
+	EXPECT_STREQ(moved, kv_get(r->report, "cwd", '=') ?: "");
+	EXPECT_STREQ(interp, kv_get(r->report, "argv0", '=') ?: "");
+	ASSERT_NS_CHANGED(&self->ns, r, r->flags);
+	ASSERT_NO_FDS(r);
+}
+
+/*
  * A caller sharing its file table (CLONE_FILES child): the new program
  * starts with no fd, and the process it shared the table with keeps every
  * fd it had.
