@@ -1013,7 +1013,9 @@ TEST_F(execns, clone_fs_caller)
  * A CLONE_FS sharer's chdir() while execns() runs, after execns() prepared
  * its private fs_struct but before the point of no return, is not lost: the
  * new program starts where the shared fs_struct was at the point of no
- * return, as if unshare(CLONE_FS) had been called there.
+ * return, as if unshare(CLONE_FS) had been called there. (With CLONE_NEWNS
+ * the copy is translated into the new mount namespace when that is made, at
+ * preparation: see execns.rst.)
  *
  * Deterministic: the target is a script whose interpreter carries our write
  * lease, so execns() blocks opening the interpreter (binfmt_script, after
@@ -1050,7 +1052,8 @@ TEST_F(execns, clone_fs_chdir_before_point_of_no_return)
 	if (fcntl(lfd, F_SETLEASE, F_WRLCK))
 		SKIP(return, "F_SETLEASE: %s", strerror(errno));
 
-	r->flags = CLONE_NEWUTS;
+	/* A new user namespace (not CLONE_NEWNS): a private fs_struct copy. */
+	r->flags = CLONE_NEWUSER | CLONE_NEWUTS;
 	r->mode = FORK_CLONE_FS;
 	r->path = script;
 	ASSERT_EQ(0, run_start(&self->s, r, &res));
