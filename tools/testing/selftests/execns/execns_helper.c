@@ -41,13 +41,11 @@
  *
  * Exit status 0 when the report was written; 2-9 for helper errors.
  */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,17 +71,7 @@ static char proc_fds[4096];
 static char report[65536];
 static size_t report_len;
 
-static void add(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(report + report_len, sizeof(report) - report_len, fmt, ap);
-	va_end(ap);
-	if (n > 0 && report_len + n < sizeof(report))
-		report_len += n;
-}
+#define add(...) buf_add(report, sizeof(report), &report_len, __VA_ARGS__)
 
 static void add_fd(int fd)
 {
@@ -103,9 +91,6 @@ static void scan_fds(void)
 {
 	struct rlimit rl;
 	long max = 65536, fd;
-	size_t off = 0;
-	DIR *d;
-	struct dirent *e;
 
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < (rlim_t)max)
 		max = rl.rlim_cur;
@@ -113,62 +98,16 @@ static void scan_fds(void)
 		if (fcntl(fd, F_GETFD) != -1)
 			add_fd(fd);
 
-	d = opendir("/proc/self/fd");
-	if (!d) {
-		snprintf(proc_fds, sizeof(proc_fds), "unavailable");
-		return;
-	}
-	while ((e = readdir(d))) {
-		if (!isdigit((unsigned char)e->d_name[0]))
-			continue;
-		fd = atol(e->d_name);
-		if (fd == dirfd(d))
-			continue;
-		add_fd(fd);
-		off += snprintf(proc_fds + off, off < sizeof(proc_fds) ?
-				sizeof(proc_fds) - off : 0, "%s%ld",
-				off ? "," : "", fd);
-	}
-	closedir(d);
-	if (!off)
-		snprintf(proc_fds, sizeof(proc_fds), "none");
+	list_proc_fds(proc_fds, sizeof(proc_fds), add_fd);
 }
 
+/* The value of a "Field:" line of /proc/self/status as key=value. */
 static void report_status_field(const char *status, const char *field,
 				const char *key)
 {
-	size_t flen = strlen(field);
-	const char *p = status;
+	const char *v = kv_get(status, field, ':');
 
-	while (p && *p) {
-		if (!strncmp(p, field, flen) && p[flen] == ':') {
-			const char *v = p + flen + 1;
-
-			while (*v == ' ' || *v == '\t')
-				v++;
-			add("%s=%.*s\n", key, (int)strcspn(v, "\n"), v);
-			return;
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	add("%s=missing\n", key);
-}
-
-static int slurp(const char *path, char *buf, size_t len)
-{
-	ssize_t n, off = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	while ((size_t)off < len - 1 &&
-	       (n = read(fd, buf + off, len - 1 - off)) > 0)
-		off += n;
-	buf[off] = '\0';
-	close(fd);
-	return 0;
+	add("%s=%s\n", key, v ? v : "missing");
 }
 
 static long uid_table_value(const char *key)
@@ -176,7 +115,7 @@ static long uid_table_value(const char *key)
 	char buf[512], *p;
 	size_t klen = strlen(key);
 
-	if (slurp("/proc/self/uid_table", buf, sizeof(buf)))
+	if (read_file("/proc/self/uid_table", buf, sizeof(buf)) < 0)
 		return -1;
 	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
 		if (!strncmp(p, key, klen) && p[klen] == ':')
@@ -188,7 +127,7 @@ static void do_uid_table(void)
 {
 	char buf[512], *line, *save;
 
-	if (slurp("/proc/self/uid_table", buf, sizeof(buf))) {
+	if (read_file("/proc/self/uid_table", buf, sizeof(buf)) < 0) {
 		add("uid_table=missing errno %d\n", errno);
 		return;
 	}
@@ -297,7 +236,7 @@ static void do_pipes(long max)
 static void do_storm(const char *spec)
 {
 	long base, n, nproc, before, after = -1, i;
-	int status, failed = 0;
+	int status, failed;
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 
 	if (sscanf(spec, "%ld:%ld:%ld", &base, &n, &nproc) != 3 || n <= 0 ||
@@ -306,24 +245,7 @@ static void do_storm(const char *spec)
 		return;
 	}
 	before = uid_table_value("records");
-	for (i = 0; i < nproc; i++) {
-		pid_t pid = fork();
-
-		if (pid < 0) {
-			failed++;
-			continue;
-		}
-		if (pid == 0) {
-			for (long k = 0; k < n; k++) {
-				uid_t u = base + (k * (i + 1) + i * n / nproc) % n;
-
-				/* ruid changes: the kernel switches user_struct. */
-				if (syscall(SYS_setresuid, u, -1, -1))
-					_exit(1);
-			}
-			_exit(0);
-		}
-	}
+	failed = uid_storm(base, n, nproc);
 	while (wait(&status) > 0)
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			failed++;
@@ -404,8 +326,7 @@ int main(int argc, char **argv, char **envp)
 	const char *path = getenv("EXECNS_REPORT");
 	char status[8192];
 	char *val;
-	size_t off;
-	int fd, i;
+	int fd, i, ret;
 
 	val = getenv("EXECNS_SAMETABLE");
 	if (val) {
@@ -476,7 +397,7 @@ int main(int argc, char **argv, char **envp)
 		add("cwd=%s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
 	}
 
-	if (!slurp("/proc/self/status", status, sizeof(status))) {
+	if (read_file("/proc/self/status", status, sizeof(status)) >= 0) {
 		report_status_field(status, "Threads", "threads");
 		report_status_field(status, "CapEff", "cap_eff");
 		report_status_field(status, "CapPrm", "cap_prm");
@@ -517,20 +438,9 @@ int main(int argc, char **argv, char **envp)
 		do_mint(atol(val));
 	add("done=1\n");
 
-	if (!path)
-		return 2;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return 3;
-	for (off = 0; off < report_len;) {
-		ssize_t n = write(fd, report + off, report_len - off);
-
-		if (n <= 0)
-			return 4;
-		off += n;
-	}
-	if (close(fd))
-		return 4;
+	ret = write_report(path, report, report_len);
+	if (ret)
+		return ret;
 
 	val = getenv("EXECNS_HOLD");
 	if (val)

@@ -126,18 +126,7 @@ static char execns_why[256];
 static char mode_buf[8192];
 static size_t mode_len;
 
-static void mode_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void mode_add(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(mode_buf + mode_len, sizeof(mode_buf) - mode_len, fmt, ap);
-	va_end(ap);
-	if (n > 0 && mode_len + n < sizeof(mode_buf))
-		mode_len += n;
-}
+#define mode_add(...) buf_add(mode_buf, sizeof(mode_buf), &mode_len, __VA_ARGS__)
 
 /*
  * Started by execns() with EXECNS_REPORT=path: writes "key=value" lines as
@@ -149,12 +138,10 @@ static void mode_add(const char *fmt, ...)
 static int mode_report(void)
 {
 	const char *path = getenv("EXECNS_REPORT");
-	char status[8192], fds[1024] = "", pfds[1024] = "";
-	size_t off = 0, poff = 0;
+	char status[8192], fds[1024] = "", pfds[1024];
+	size_t off = 0;
 	long ppid;
 	int ppid_errno, fd;
-	DIR *d;
-	struct dirent *e;
 	struct ns_set ns;
 
 	/* Before anything is opened: what did we inherit? */
@@ -166,25 +153,11 @@ static int mode_report(void)
 	ppid = syscall(SYS_getppid);
 	ppid_errno = ppid < 0 ? errno : 0;
 
-	d = opendir("/proc/self/fd");
-	if (d) {
-		while ((e = readdir(d))) {
-			if (e->d_name[0] < '0' || e->d_name[0] > '9' ||
-			    atoi(e->d_name) == dirfd(d))
-				continue;
-			poff += snprintf(pfds + poff, poff < sizeof(pfds) ?
-					 sizeof(pfds) - poff : 0, "%s%s",
-					 poff ? "," : "", e->d_name);
-		}
-		closedir(d);
-	} else {
-		snprintf(pfds, sizeof(pfds), "unavailable");
-		poff = 1;
-	}
+	list_proc_fds(pfds, sizeof(pfds), NULL);
 
 	mode_add("pid=%d\n", (int)getpid());
 	mode_add("getppid=%ld\ngetppid_errno=%d\n", ppid, ppid_errno);
-	mode_add("fds=%s\nproc_fds=%s\n", off ? fds : "none", poff ? pfds : "none");
+	mode_add("fds=%s\nproc_fds=%s\n", off ? fds : "none", pfds);
 	if (read_file("/proc/self/status", status, sizeof(status)) > 0) {
 		static const char *const keys[] = {
 			"Seccomp", "Seccomp_filters", "NoNewPrivs",
@@ -200,15 +173,7 @@ static int mode_report(void)
 	for (size_t i = 0; i < NR_NS; i++)
 		mode_add("ns.%s=%llu\n", ns_names[i], ns.ino[i]);
 	mode_add("done=1\n");
-
-	if (!path)
-		return 2;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return 3;
-	if (write(fd, mode_buf, mode_len) != (ssize_t)mode_len || close(fd))
-		return 4;
-	return 0;
+	return write_report(path, mode_buf, mode_len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -224,21 +189,6 @@ static void copy_str(char *dst, size_t len, const char *src)
 	n = strnlen(src, len - 1);
 	memcpy(dst, src, n);
 	dst[n] = '\0';
-}
-
-/* Append to the string in out (of size len), truncating. */
-static void catf(char *out, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void catf(char *out, size_t len, const char *fmt, ...)
-{
-	size_t off = strnlen(out, len);
-	va_list ap;
-
-	if (off + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(out + off, len - off, fmt, ap);
-	va_end(ap);
 }
 
 /* /sys/kernel/execns/nr, or -1 if it cannot be read. */
@@ -302,81 +252,7 @@ static long long now_ms(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* The caller's state before and after a failing call                   */
-
-struct fd_state {
-	int fd, fdflags, flflags;
-	dev_t dev;
-	ino_t ino;
-	off_t pos;
-};
-
-struct snap {
-	struct ns_set ns;
-	int nfds;
-	struct fd_state fds[32];
-	char status[1024];	/* ids, groups, capabilities, nnp, seccomp */
-};
-
-static void snap_take(struct snap *sn)
-{
-	static const char *const keep[] = {
-		"Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:", "CapEff:",
-		"CapBnd:", "CapAmb:", "NoNewPrivs:", "Seccomp:", "Seccomp_filters:",
-		"Threads:",
-	};
-	char status[8192], *line, *save;
-
-	memset(sn, 0, sizeof(*sn));
-	ns_read("self", &sn->ns);
-	for (int fd = 0; fd < 1024 && sn->nfds < 32; fd++) {
-		struct fd_state *f = &sn->fds[sn->nfds];
-		struct stat st;
-
-		f->fdflags = fcntl(fd, F_GETFD);
-		if (f->fdflags == -1)
-			continue;
-		f->fd = fd;
-		f->flflags = fcntl(fd, F_GETFL);
-		if (!fstat(fd, &st)) {
-			f->dev = st.st_dev;
-			f->ino = st.st_ino;
-		}
-		f->pos = lseek(fd, 0, SEEK_CUR);
-		sn->nfds++;
-	}
-	if (read_file("/proc/self/status", status, sizeof(status)) <= 0)
-		return;
-	for (line = strtok_r(status, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
-			if (!strncmp(line, keep[i], strlen(keep[i])) &&
-			    strlen(sn->status) + strlen(line) + 2 < sizeof(sn->status)) {
-				strcat(sn->status, line);
-				strcat(sn->status, "\n");
-			}
-}
-
-/* Empty if equal, else what differs. */
-static void snap_diff(const struct snap *a, const struct snap *b, char *out, size_t len)
-{
-	unsigned int d = ns_diff(&a->ns, &b->ns);
-
-	out[0] = '\0';
-	if (d) {
-		char names[256];
-
-		ns_mask_str(d, names, sizeof(names));
-		catf(out, len, "namespaces changed: %s; ", names);
-	}
-	if (a->nfds != b->nfds)
-		catf(out, len, "%d fds before, %d after; ", a->nfds, b->nfds);
-	for (int i = 0; i < a->nfds && i < b->nfds; i++)
-		if (memcmp(&a->fds[i], &b->fds[i], sizeof(a->fds[i])))
-			catf(out, len, "fd %d changed; ", a->fds[i].fd);
-	if (strcmp(a->status, b->status))
-		catf(out, len, "status changed: [%s] -> [%s]", a->status, b->status);
-}
+/* The caller's state for failing calls (snapshots: execns_run.h)       */
 
 /* A pipe, a file at offset 5, and fd 100 (close-on-exec). */
 static int open_test_fds(const char *dir)
@@ -437,17 +313,6 @@ struct outcome {
 	int then_returned, then_err;
 };
 
-static struct outcome *outcome_new(void)
-{
-	struct outcome *o = mmap(NULL, sizeof(*o), PROT_READ | PROT_WRITE,
-				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	if (o == MAP_FAILED)
-		return NULL;
-	memset(o, 0, sizeof(*o));
-	return o;
-}
-
 #define PLAN_FAIL(n) do {			\
 	o->step = (n);				\
 	o->step_errno = errno;			\
@@ -458,8 +323,8 @@ static void plan_child(struct scratch *s, const struct plan *p, struct outcome *
 {
 	static char *argv[] = { "execns-interplay-target", NULL };
 	static char *envp[] = { "EXECNS_NOFORK=1", NULL };
-	struct snap *before = malloc(sizeof(*before));
-	struct snap *after = malloc(sizeof(*after));
+	struct snapshot *before = malloc(sizeof(*before));
+	struct snapshot *after = malloc(sizeof(*after));
 	char *then_envp[8];
 	int n = 0;
 
@@ -472,13 +337,13 @@ static void plan_child(struct scratch *s, const struct plan *p, struct outcome *
 	if (p->setup && p->setup(p->arg))
 		PLAN_FAIL(4);
 	for (int i = 0; i < p->nat; i++) {
-		snap_take(before);
+		take_snapshot(before);
 		errno = 0;
 		o->at[i].ret = sys_execns(p->at[i].flags, p->at[i].path, argv, envp);
 		o->at[i].err = errno;
 		o->at[i].returned = 1;
-		snap_take(after);
-		snap_diff(before, after, o->at[i].diff, sizeof(o->at[i].diff));
+		take_snapshot(after);
+		compare_snapshots(before, after, o->at[i].diff, sizeof(o->at[i].diff));
 	}
 	if (p->control_execve) {
 		execve(p->at[0].path, argv, envp);
@@ -561,23 +426,7 @@ static void check_report_ns(struct __test_metadata *_metadata,
 }
 
 /* The usual fixture body: a scratch directory with the helper. */
-#define INTERPLAY_SETUP(self) do {					\
-	char __why[256];						\
-									\
-	if (!execns_ok)							\
-		SKIP(return, "%s", execns_why);				\
-	if (geteuid() != 0)						\
-		SKIP(return, "must run as root");			\
-	if (scratch_init(&(self)->s, __why, sizeof(__why))) {		\
-		scratch_fini(&(self)->s);				\
-		SKIP(return, "%s", __why);				\
-	}								\
-	if (chdir((self)->s.dir)) {					\
-		scratch_fini(&(self)->s);				\
-		SKIP(return, "chdir: %s", strerror(errno));		\
-	}								\
-	ns_read("self", &(self)->ns);					\
-} while (0)
+#define INTERPLAY_SETUP(self) NS_SCRATCH_SETUP(self, execns_ok, execns_why)
 
 /* ------------------------------------------------------------------ */
 /* seccomp                                                              */
@@ -750,7 +599,7 @@ FIXTURE_TEARDOWN_PARENT(seccomp_deny)
  */
 TEST_F_TIMEOUT(seccomp_deny, honoured, 90)
 {
-	struct outcome *o = outcome_new();
+	struct outcome *o = shared_zalloc(sizeof(*o));
 	int flags = variant->flags, status;
 	struct deny_arg d = {
 		.nr = self->nr,
@@ -862,8 +711,7 @@ FIXTURE_SETUP(seccomp_keep)
 
 	if (seccomp_support(why, sizeof(why)))
 		SKIP(return, "%s", why);
-	if (!ns_types_present(variant->flags))
-		SKIP(return, "kernel lacks a namespace type in %#x", variant->flags);
+	REQUIRE_NS_TYPES(variant->flags);
 	INTERPLAY_SETUP(self);
 	/* This binary, where uid 1000 may execute it. */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -1036,7 +884,7 @@ FIXTURE_TEARDOWN_PARENT(landlock)
  */
 TEST_F_TIMEOUT(landlock, execute_denied, 90)
 {
-	struct outcome *o = outcome_new();
+	struct outcome *o = shared_zalloc(sizeof(*o));
 	char report_path[PATH_MAX], env_report[PATH_MAX + 16];
 	char probe[PATH_MAX], env_probe[PATH_MAX + 16], report[8192];
 	int then_flags = CLONE_NEWUSER | CLONE_NEWUTS;
@@ -1215,8 +1063,7 @@ TEST_F_TIMEOUT(io_uring, ring_and_registered_file_released, 90)
 
 	ASSERT_NE(MAP_FAILED, st);
 	ASSERT_NE(NULL, r);
-	if (!ns_types_present(variant->flags))
-		SKIP(return, "kernel lacks a namespace type in %#x", variant->flags);
+	REQUIRE_NS_TYPES(variant->flags);
 	memset(st, 0, sizeof(*st));
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	ASSERT_EQ(0, fstat(p[0], &pst));

@@ -144,15 +144,16 @@ struct child_result {
 	int nthreads;		/* threads just before execns() */
 };
 
-static struct child_result *shared_result(void)
+/* Zeroed memory shared with the children forked later, or NULL. */
+static inline void *shared_zalloc(size_t size)
 {
-	struct child_result *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
-				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
-	if (r == MAP_FAILED)
+	if (p == MAP_FAILED)
 		return NULL;
-	memset(r, 0, sizeof(*r));
-	return r;
+	memset(p, 0, size);
+	return p;
 }
 
 struct child_args {
@@ -246,7 +247,7 @@ static int run_start(struct scratch *s, struct run *r, struct child_result **res
 	for (i = 0; r->env[i]; i++)
 		envbuf_add(envp, &n, "%s", r->env[i]);
 
-	a.res = shared_result();
+	a.res = shared_zalloc(sizeof(*a.res));
 	if (!a.res)
 		return -1;
 	*resp = a.res;
@@ -262,7 +263,8 @@ static int run_start(struct scratch *s, struct run *r, struct child_result **res
 	 * its 0 would overwrite the pid the parent stored.
 	 */
 	case FORK_PLAIN:
-		pid = fork();
+	case FORK_VFORK:
+		pid = r->mode == FORK_VFORK ? vfork() : fork();
 		if (pid == 0)
 			run_child(&a);
 		r->pid = pid;
@@ -275,12 +277,6 @@ static int run_start(struct scratch *s, struct run *r, struct child_result **res
 		r->pid = clone(run_child, stack + 256 * 1024, SIGCHLD |
 			       (r->mode == FORK_CLONE_FS ? CLONE_FS : CLONE_FILES),
 			       &a);
-		break;
-	case FORK_VFORK:
-		pid = vfork();
-		if (pid == 0)
-			run_child(&a);
-		r->pid = pid;
 		break;
 	}
 	if (r->pid < 0)
@@ -364,5 +360,139 @@ static inline void report_ns(const char *report, struct ns_set *ns)
 	ASSERT_STREQ("none", kv_get((r)->report, "proc_fds", '=') ?: "?"); \
 } while (0)
 
+/* ------------------------------------------------------------------ */
+/* Fixture set-up                                                      */
+
+/*
+ * The usual fixture set-up: skip unless ok (why says why) and root, then a
+ * scratch directory with the helper (self->s), made the working directory.
+ */
+#define SCRATCH_SETUP(self, ok, why) do {				\
+	char __why[256];						\
+									\
+	if (!(ok))							\
+		SKIP(return, "%s", why);				\
+	if (geteuid() != 0)						\
+		SKIP(return, "must run as root");			\
+	if (scratch_init(&(self)->s, __why, sizeof(__why))) {		\
+		scratch_fini(&(self)->s);				\
+		SKIP(return, "%s", __why);				\
+	}								\
+	if (chdir((self)->s.dir)) {					\
+		scratch_fini(&(self)->s);				\
+		SKIP(return, "chdir: %s", strerror(errno));		\
+	}								\
+} while (0)
+
+/* The same, and self->ns the namespaces of the test before anything runs. */
+#define NS_SCRATCH_SETUP(self, ok, why) do {				\
+	SCRATCH_SETUP(self, ok, why);					\
+	ns_read("self", &(self)->ns);					\
+} while (0)
+
+/* Skip unless this kernel has every namespace type named in flags. */
+#define REQUIRE_NS_TYPES(flags) do {					\
+	int __flags = (flags);						\
+									\
+	if (!ns_types_present(__flags))					\
+		SKIP(return, "kernel lacks a namespace type in %#x", __flags); \
+} while (0)
+
+/* ------------------------------------------------------------------ */
+/* The caller's state before and after a failing call                  */
+
+struct fd_state {
+	int fd, fdflags, flflags;
+	dev_t dev;
+	ino_t ino;
+	off_t pos;
+};
+
+#define SNAPSHOT_FDS	64
+
+struct snapshot {
+	struct ns_set ns;
+	int nfds;
+	struct fd_state fds[SNAPSHOT_FDS];
+	char status[2048];	/* ids, groups, capabilities, nnp, seccomp... */
+	char cwd[PATH_MAX];
+	char root[PATH_MAX];
+};
+
+/*
+ * Namespaces, every fd below FD_TOP_LIMIT (flags, file, offset), the
+ * credential lines of /proc/self/status, cwd and root.
+ */
+static inline void take_snapshot(struct snapshot *sn)
+{
+	static const char *const keep[] = {
+		"Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:", "CapEff:",
+		"CapBnd:", "CapAmb:", "NoNewPrivs:", "Seccomp:", "Seccomp_filters:",
+		"Threads:", "NStgid:", "NSpid:",
+	};
+	char status[8192], *line, *save;
+	ssize_t n;
+
+	memset(sn, 0, sizeof(*sn));
+	ns_read("self", &sn->ns);
+	for (int fd = 0; fd < FD_TOP_LIMIT && sn->nfds < SNAPSHOT_FDS; fd++) {
+		struct fd_state *f = &sn->fds[sn->nfds];
+		struct stat st;
+
+		f->fdflags = fcntl(fd, F_GETFD);
+		if (f->fdflags == -1)
+			continue;
+		f->fd = fd;
+		f->flflags = fcntl(fd, F_GETFL);
+		if (!fstat(fd, &st)) {
+			f->dev = st.st_dev;
+			f->ino = st.st_ino;
+		}
+		f->pos = lseek(fd, 0, SEEK_CUR);
+		sn->nfds++;
+	}
+	if (read_file("/proc/self/status", status, sizeof(status)) > 0) {
+		for (line = strtok_r(status, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+				if (!strncmp(line, keep[i], strlen(keep[i])))
+					catf(sn->status, sizeof(sn->status),
+					     "%s\n", line);
+	}
+	if (!getcwd(sn->cwd, sizeof(sn->cwd)))
+		sn->cwd[0] = '\0';
+	n = readlink("/proc/self/root", sn->root, sizeof(sn->root) - 1);
+	sn->root[n > 0 ? n : 0] = '\0';
+}
+
+/* Empty string if equal, else what differs. */
+static inline void compare_snapshots(const struct snapshot *a,
+				     const struct snapshot *b,
+				     char *out, size_t len)
+{
+	unsigned int d = ns_diff(&a->ns, &b->ns);
+
+	out[0] = '\0';
+	if (d) {
+		char names[256];
+
+		ns_mask_str(d, names, sizeof(names));
+		catf(out, len, "namespaces changed: %s; ", names);
+	}
+	if (a->nfds != b->nfds)
+		catf(out, len, "%d fds before, %d after; ", a->nfds, b->nfds);
+	for (int i = 0; i < a->nfds && i < b->nfds; i++)
+		if (memcmp(&a->fds[i], &b->fds[i], sizeof(a->fds[i])))
+			catf(out, len, "fd %d changed (now fd %d flags %#x/%#x); ",
+			     a->fds[i].fd, b->fds[i].fd,
+			     b->fds[i].fdflags, b->fds[i].flflags);
+	if (strcmp(a->status, b->status))
+		catf(out, len, "status changed: [%s] -> [%s]; ",
+		     a->status, b->status);
+	if (strcmp(a->cwd, b->cwd))
+		catf(out, len, "cwd %s -> %s; ", a->cwd, b->cwd);
+	if (strcmp(a->root, b->root))
+		catf(out, len, "root %s -> %s; ", a->root, b->root);
+}
 
 #endif /* __EXECNS_RUN_H */

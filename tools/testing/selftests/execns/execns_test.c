@@ -49,103 +49,6 @@ static char execns_why[256];
 /* ------------------------------------------------------------------ */
 /* Failing calls: errno, and nothing changed.                         */
 
-struct fd_state {
-	int fd, fdflags, flflags;
-	dev_t dev;
-	ino_t ino;
-	off_t pos;
-};
-
-struct snapshot {
-	struct ns_set ns;
-	int nfds;
-	struct fd_state fds[64];
-	char creds[2048];	/* Uid, Gid, Groups, Cap*, NoNewPrivs... */
-	char cwd[PATH_MAX];
-	char root[PATH_MAX];
-	int threads;
-};
-
-static void take_snapshot(struct snapshot *sn)
-{
-	static const char *const keep[] = {
-		"Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:", "CapEff:",
-		"CapBnd:", "CapAmb:", "NoNewPrivs:", "Seccomp:", "Threads:",
-		"NStgid:", "NSpid:",
-	};
-	char status[8192], *line, *save;
-	ssize_t n;
-	int fd;
-
-	memset(sn, 0, sizeof(*sn));
-	ns_read("self", &sn->ns);
-	for (fd = 0; fd < FD_TOP_LIMIT && sn->nfds < 64; fd++) {
-		struct fd_state *f = &sn->fds[sn->nfds];
-		struct stat st;
-
-		f->fdflags = fcntl(fd, F_GETFD);
-		if (f->fdflags == -1)
-			continue;
-		f->fd = fd;
-		f->flflags = fcntl(fd, F_GETFL);
-		if (!fstat(fd, &st)) {
-			f->dev = st.st_dev;
-			f->ino = st.st_ino;
-		}
-		f->pos = lseek(fd, 0, SEEK_CUR);
-		sn->nfds++;
-	}
-	if (read_file("/proc/self/status", status, sizeof(status)) > 0) {
-		for (line = strtok_r(status, "\n", &save); line;
-		     line = strtok_r(NULL, "\n", &save))
-			for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
-				if (!strncmp(line, keep[i], strlen(keep[i]))) {
-					strncat(sn->creds, line,
-						sizeof(sn->creds) - strlen(sn->creds) - 2);
-					strcat(sn->creds, "\n");
-				}
-	}
-	if (!getcwd(sn->cwd, sizeof(sn->cwd)))
-		sn->cwd[0] = '\0';
-	n = readlink("/proc/self/root", sn->root, sizeof(sn->root) - 1);
-	sn->root[n > 0 ? n : 0] = '\0';
-}
-
-/* Empty string if equal, else what differs. */
-static void compare_snapshots(const struct snapshot *a, const struct snapshot *b,
-			      char *out, size_t len)
-{
-	unsigned int d = ns_diff(&a->ns, &b->ns);
-	size_t off = 0;
-	int i;
-
-	out[0] = '\0';
-	if (d) {
-		char names[256];
-
-		ns_mask_str(d, names, sizeof(names));
-		off += snprintf(out + off, len - off, "namespaces changed: %s; ", names);
-	}
-	if (a->nfds != b->nfds)
-		off += snprintf(out + off, len - off, "%d fds before, %d after; ",
-				a->nfds, b->nfds);
-	for (i = 0; i < a->nfds && i < b->nfds && off < len; i++)
-		if (memcmp(&a->fds[i], &b->fds[i], sizeof(a->fds[i])))
-			off += snprintf(out + off, len - off,
-					"fd %d changed (now fd %d flags %#x/%#x); ",
-					a->fds[i].fd, b->fds[i].fd,
-					b->fds[i].fdflags, b->fds[i].flflags);
-	if (strcmp(a->creds, b->creds) && off < len)
-		off += snprintf(out + off, len - off, "creds changed: [%s] -> [%s]; ",
-				a->creds, b->creds);
-	if (strcmp(a->cwd, b->cwd) && off < len)
-		off += snprintf(out + off, len - off, "cwd %s -> %s; ", a->cwd, b->cwd);
-	if (strcmp(a->root, b->root) && off < len)
-		off += snprintf(out + off, len - off, "root %s -> %s; ", a->root, b->root);
-	if (off >= len)
-		out[len - 1] = '\0';
-}
-
 enum prep {
 	PREP_ROOT,		/* stay root */
 	PREP_UNPRIV,		/* switch to TEST_UID */
@@ -183,9 +86,8 @@ static void expect_failure(struct __test_metadata *_metadata, struct scratch *s,
 	pid_t pid;
 
 	if (!fail_res) {
-		fail_res = mmap(NULL, sizeof(*fail_res), PROT_READ | PROT_WRITE,
-				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		ASSERT_NE(MAP_FAILED, fail_res);
+		fail_res = shared_zalloc(sizeof(*fail_res));
+		ASSERT_NE(NULL, fail_res);
 	}
 	fr = fail_res;
 	memset(fr, 0, sizeof(*fr));
@@ -277,19 +179,7 @@ static void expect_failure(struct __test_metadata *_metadata, struct scratch *s,
 /* ------------------------------------------------------------------ */
 /* Fixtures                                                            */
 
-#define COMMON_SETUP(self) do {						\
-	char __why[256];						\
-									\
-	if (!execns_ok)							\
-		SKIP(return, "%s", execns_why);				\
-	if (geteuid() != 0)						\
-		SKIP(return, "must run as root");			\
-	if (scratch_init(&(self)->s, __why, sizeof(__why)))		\
-		SKIP(return, "%s", __why);				\
-	if (chdir((self)->s.dir))					\
-		SKIP(return, "chdir: %s", strerror(errno));		\
-	ns_read("self", &(self)->ns);					\
-} while (0)
+#define COMMON_SETUP(self) NS_SCRATCH_SETUP(self, execns_ok, execns_why)
 
 /* The basic fixture: a scratch directory with the helper. */
 FIXTURE(execns) {
@@ -339,8 +229,7 @@ FIXTURE_VARIANT_ADD(flag, all_ns_no_user) {
 FIXTURE_SETUP(flag)
 {
 	COMMON_SETUP(self);
-	if (!ns_types_present(variant->flags))
-		SKIP(return, "kernel lacks a namespace type in %#x", variant->flags);
+	REQUIRE_NS_TYPES(variant->flags);
 	memset(&self->r, 0, sizeof(self->r));
 }
 
@@ -507,8 +396,7 @@ FIXTURE_SETUP(fail)
 	int fd;
 
 	COMMON_SETUP(self);
-	if (!ns_types_present(variant->flags))
-		SKIP(return, "kernel lacks a namespace type in %#x", variant->flags);
+	REQUIRE_NS_TYPES(variant->flags);
 	self->bad = mmap(NULL, getpagesize(), PROT_NONE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->bad);
@@ -888,8 +776,7 @@ FIXTURE_VARIANT_ADD(unpriv, newuser_all) { .flags = EXECNS_VALID_FLAGS };
 FIXTURE_SETUP(unpriv)
 {
 	COMMON_SETUP(self);
-	if (!ns_types_present(variant->flags))
-		SKIP(return, "kernel lacks a namespace type in %#x", variant->flags);
+	REQUIRE_NS_TYPES(variant->flags);
 	if ((variant->flags & CLONE_NEWUSER) && userns_clone_disabled())
 		SKIP(return, "kernel.unprivileged_userns_clone is 0");
 	memset(&self->r, 0, sizeof(self->r));
@@ -950,8 +837,7 @@ FIXTURE_VARIANT_ADD(threads, root_none) { .flags = 0 };
 FIXTURE_SETUP(threads)
 {
 	COMMON_SETUP(self);
-	if (!ns_types_present(variant->flags))
-		SKIP(return, "kernel lacks a namespace type in %#x", variant->flags);
+	REQUIRE_NS_TYPES(variant->flags);
 	if (variant->unpriv && userns_clone_disabled())
 		SKIP(return, "kernel.unprivileged_userns_clone is 0");
 	memset(&self->r, 0, sizeof(self->r));
@@ -1176,28 +1062,11 @@ TEST_F(execns, newpid_first_child_is_pid1)
 /* ------------------------------------------------------------------ */
 /* Limits (sysctls restored by the parent, even if the test dies)     */
 
-struct saved_sysctl {
-	char path[128];
-	char value[64];
-	bool saved;
-};
-
 FIXTURE(limits) {
 	struct scratch s;
 	struct ns_set ns;
 	struct saved_sysctl sysctl[2];
 };
-
-static int sysctl_set(struct saved_sysctl *sv, const char *path, const char *val)
-{
-	if (!sv->saved) {
-		if (read_file(path, sv->value, sizeof(sv->value)) <= 0)
-			return -1;
-		snprintf(sv->path, sizeof(sv->path), "%s", path);
-		sv->saved = true;
-	}
-	return write_file(path, val);
-}
 
 FIXTURE_SETUP(limits)
 {

@@ -235,16 +235,7 @@ static bool have_cap_sys_resource(void)
 /* ------------------------------------------------------------------ */
 
 #define COMMON_SETUP(self) do {						\
-	char __why[256];						\
-									\
-	if (!uid_table_ok)						\
-		SKIP(return, "%s", uid_table_why);			\
-	if (geteuid() != 0)						\
-		SKIP(return, "must run as root");			\
-	if (scratch_init(&(self)->s, __why, sizeof(__why)))		\
-		SKIP(return, "%s", __why);				\
-	if (chdir((self)->s.dir))					\
-		SKIP(return, "chdir: %s", strerror(errno));		\
+	SCRATCH_SETUP(self, uid_table_ok, uid_table_why);		\
 	ASSERT_EQ(0, uid_table_read("self", &(self)->init));		\
 } while (0)
 
@@ -518,23 +509,6 @@ TEST_F(uid_table, fresh_table_holds_the_program_record)
 
 /* ------------------------------------------------------------------ */
 /* Per-user limits: isolated by fresh tables, shared otherwise         */
-
-struct saved_sysctl {
-	char path[128];
-	char value[64];
-	bool saved;
-};
-
-static int sysctl_set(struct saved_sysctl *sv, const char *path, const char *val)
-{
-	if (!sv->saved) {
-		if (read_file(path, sv->value, sizeof(sv->value)) <= 0)
-			return -1;
-		snprintf(sv->path, sizeof(sv->path), "%s", path);
-		sv->saved = true;
-	}
-	return write_file(path, val);
-}
 
 enum how {
 	HOW_FRESH,		/* uid 1000 + CAP_SYS_RESOURCE, execns(NEWUSER) */
@@ -1051,23 +1025,6 @@ TEST_F(uid_table, prio_user)
 #define STORM_UIDS	1000
 #define STORM_PROCS	4
 
-static void storm_here(int base, int n, int nproc)
-{
-	for (int i = 0; i < nproc; i++) {
-		pid_t pid = fork();
-
-		if (pid == 0) {
-			for (int k = 0; k < n; k++) {
-				uid_t u = base + (k * (i + 1) + i * n / nproc) % n;
-
-				if (syscall(SYS_setresuid, u, -1, -1))
-					_exit(1);
-			}
-			_exit(0);
-		}
-	}
-}
-
 /*
  * STORM_NS helpers are started by root with execns(CLONE_NEWUSER) (fresh
  * tables); the test maps 0-65535 in each and lets them re-exec as root of
@@ -1117,7 +1074,7 @@ TEST_F_TIMEOUT(uid_table, setuid_storm, 300)
 		close(fd);	/* re-exec as root of the namespace, storm */
 	}
 
-	storm_here(100000, STORM_UIDS, STORM_PROCS);
+	uid_storm(100000, STORM_UIDS, STORM_PROCS);
 	while (wait(&status) > 0) {
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			failed++;

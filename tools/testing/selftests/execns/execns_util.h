@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,10 @@
 #endif
 #ifndef CLONE_NEWTIME
 # define CLONE_NEWTIME 0x00000080
+#endif
+
+#ifndef __printf
+# define __printf(a, b) __attribute__((format(printf, a, b)))
 #endif
 
 #define EXECNS_ALL_NS (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | \
@@ -214,6 +219,120 @@ static inline int write_file(const char *path, const char *s)
 	if (close(fd))
 		ret = -1;
 	return ret;
+}
+
+/*
+ * A sysctl (or other one-line file) the test changes and its parent puts
+ * back (FIXTURE_TEARDOWN_PARENT) from what sysctl_set() saved.
+ */
+struct saved_sysctl {
+	char path[128];
+	char value[64];
+	bool saved;
+};
+
+static inline int sysctl_set(struct saved_sysctl *sv, const char *path,
+			     const char *val)
+{
+	if (!sv->saved) {
+		if (read_file(path, sv->value, sizeof(sv->value)) <= 0)
+			return -1;
+		snprintf(sv->path, sizeof(sv->path), "%s", path);
+		sv->saved = true;
+	}
+	return write_file(path, val);
+}
+
+/* Append to the string in out (of size len), truncating. */
+__printf(3, 4)
+static inline void catf(char *out, size_t len, const char *fmt, ...)
+{
+	size_t off = strnlen(out, len);
+	va_list ap;
+
+	if (off + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(out + off, len - off, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Append to a report of *len bytes in buf (of size bytes); an entry that
+ * does not fit is left out.
+ */
+__printf(4, 5)
+static inline void buf_add(char *buf, size_t size, size_t *len,
+			   const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0 && *len + n < size)
+		*len += n;
+}
+
+/*
+ * Create the report file path (O_EXCL) with the len bytes of text: 0, or
+ * the target's exit status for a failure: 2 no path, 3 not created, 4 not
+ * written.
+ */
+static inline int write_report(const char *path, const char *text, size_t len)
+{
+	size_t off;
+	int fd;
+
+	if (!path)
+		return 2;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return 3;
+	for (off = 0; off < len;) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n <= 0) {
+			close(fd);
+			return 4;
+		}
+		off += n;
+	}
+	return close(fd) ? 4 : 0;
+}
+
+/*
+ * The fds listed in /proc/self/fd (but the listing's own) as "0,1,2" in
+ * list, "none" if there are none, "unavailable" if it cannot be read.
+ * each(fd), if given, is called for every fd listed.
+ */
+static inline void list_proc_fds(char *list, size_t len, void (*each)(int fd))
+{
+	struct dirent *e;
+	size_t off = 0;
+	DIR *d;
+	int fd;
+
+	d = opendir("/proc/self/fd");
+	if (!d) {
+		snprintf(list, len, "unavailable");
+		return;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		fd = atoi(e->d_name);
+		if (fd == dirfd(d))
+			continue;
+		if (each)
+			each(fd);
+		off += snprintf(list + off, off < len ? len - off : 0, "%s%d",
+				off ? "," : "", fd);
+	}
+	closedir(d);
+	if (!off)
+		snprintf(list, len, "none");
 }
 
 /*
@@ -411,6 +530,36 @@ static inline int drop_privs(void)
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
 		return -1;
 	return geteuid() == TEST_UID && getegid() == TEST_GID ? 0 : -1;
+}
+
+/*
+ * Start nproc processes that each switch their real uid (the kernel
+ * switches user_struct) over base..base+n-1, each in another order, and
+ * exit 0, or 1 if a switch failed.  Returns how many could not be started;
+ * the caller reaps the others.
+ */
+static inline int uid_storm(long base, long n, long nproc)
+{
+	int failed = 0;
+
+	for (long i = 0; i < nproc; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			failed++;
+			continue;
+		}
+		if (pid == 0) {
+			for (long k = 0; k < n; k++) {
+				uid_t u = base + (k * (i + 1) + i * n / nproc) % n;
+
+				if (syscall(SYS_setresuid, u, -1, -1))
+					_exit(1);
+			}
+			_exit(0);
+		}
+	}
+	return failed;
 }
 
 /*
