@@ -40,6 +40,27 @@ fn tmpdir(name: &str) -> PathBuf {
     d
 }
 
+/// Status 127 and the message for a program `name` that does not exist.
+fn assert_not_found_127(o: &Output, name: &str) {
+    assert_eq!(o.status.code(), Some(127));
+    assert_eq!(
+        stderr(o),
+        format!("execns: {name}: No such file or directory\n")
+    );
+}
+
+/// Stage 2 run directly (no options): `streams` are the stage-2 arguments
+/// for fds 0-2, `program` the program and its argv.
+fn stage2(streams: [&str; 3], program: &[&str]) -> Output {
+    Command::new(EXE)
+        .arg("--execns-stage2")
+        .arg("-")
+        .args(streams)
+        .args(program)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn help_documents_streams_and_statuses() {
     let o = run(&["--help"]);
@@ -107,21 +128,13 @@ fn unknown_option_is_usage_error_1() {
 #[test]
 fn missing_program_is_127() {
     let o = run(&["-u", "/nonexistent/prog"]);
-    assert_eq!(o.status.code(), Some(127));
-    assert_eq!(
-        stderr(&o),
-        "execns: /nonexistent/prog: No such file or directory\n"
-    );
+    assert_not_found_127(&o, "/nonexistent/prog");
     let o = Command::new(EXE)
         .args(["-u", "no-such-program-anywhere"])
         .env("PATH", "/bin:/usr/bin")
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(127));
-    assert_eq!(
-        stderr(&o),
-        "execns: no-such-program-anywhere: No such file or directory\n"
-    );
+    assert_not_found_127(&o, "no-such-program-anywhere");
 }
 
 #[test]
@@ -213,11 +226,7 @@ fn no_program_runs_the_shell() {
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(127));
-    assert_eq!(
-        stderr(&o),
-        "execns: /nonexistent/shell: No such file or directory\n"
-    );
+    assert_not_found_127(&o, "/nonexistent/shell");
 }
 
 /// The library on this kernel, for real.
@@ -294,15 +303,10 @@ fn stage2_dup_and_offset() {
     let d = tmpdir("stage2dup");
     let out = d.join("out");
     std::fs::write(&out, "0123456789").unwrap();
-    let o = Command::new(EXE)
-        .arg("--execns-stage2")
-        .arg("-")
-        .arg("null")
-        .arg(format!("open:w:4:{}", out.display()))
-        .arg("dup:1")
-        .args(["/bin/sh", "sh", "-c", "printf A; printf B >&2"])
-        .output()
-        .unwrap();
+    let o = stage2(
+        ["null", &format!("open:w:4:{}", out.display()), "dup:1"],
+        &["/bin/sh", "sh", "-c", "printf A; printf B >&2"],
+    );
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "0123AB6789");
     std::fs::remove_dir_all(&d).unwrap();
@@ -313,30 +317,18 @@ fn stage2_program_missing_is_127_on_new_stderr() {
     let d = tmpdir("stage2missing");
     let err = d.join("err");
     std::fs::write(&err, "").unwrap();
-    let o = Command::new(EXE)
-        .arg("--execns-stage2")
-        .arg("-")
-        .arg("null")
-        .arg("null")
-        .arg(format!("open:w:0:{}", err.display()))
-        .args(["/nonexistent/p", "p"])
-        .output()
-        .unwrap();
+    let err_spec = format!("open:w:0:{}", err.display());
+    let o = stage2(["null", "null", &err_spec], &["/nonexistent/p", "p"]);
     assert_eq!(o.status.code(), Some(127));
     assert_eq!(
         std::fs::read_to_string(&err).unwrap(),
         "execns: p: No such file or directory\n"
     );
     // An unopenable stream: message on the stderr that could be opened, 125.
-    let o = Command::new(EXE)
-        .arg("--execns-stage2")
-        .arg("-")
-        .arg("open:r:0:/nonexistent/in")
-        .arg("null")
-        .arg(format!("open:w:0:{}", err.display()))
-        .args(["/bin/true", "true"])
-        .output()
-        .unwrap();
+    let o = stage2(
+        ["open:r:0:/nonexistent/in", "null", &err_spec],
+        &["/bin/true", "true"],
+    );
     assert_eq!(o.status.code(), Some(125));
     let e = std::fs::read_to_string(&err).unwrap();
     assert!(
@@ -398,57 +390,22 @@ fn unpassable_pipe_gets_a_warning_and_quiet_silences_it() {
     assert!(!e.contains("warning"), "{e}");
 }
 
-/// The `--map-root-user` helper writes the maps of a process once it is in a
-/// new user namespace (emulated here with unshare(1), which the host has).
-#[test]
-fn map_helper_maps_a_process_entering_a_user_namespace() {
+/// Runs `--execns-map-helper PID USERNS SETGROUPS MAP` on a shell that
+/// enters a new user namespace with unshare(1) 0.2 s later and runs `cmd`
+/// there 1 s after that. Returns whether the helper succeeded and what `cmd`
+/// printed; `None` (the test is skipped) without unshare(1) or where
+/// `unshare -U` is not allowed.
+fn map_helper_on_unshare(cmd: &str, setgroups: &str, map: &str) -> Option<(bool, String)> {
     if !Path::new("/usr/bin/unshare").exists() && !Path::new("/bin/unshare").exists() {
         eprintln!("no unshare(1): skipped");
-        return;
-    }
-    let orig = std::fs::read_link("/proc/self/ns/user").unwrap();
-    let uid = rustix::process::getuid().as_raw();
-    let gid = rustix::process::getgid().as_raw();
-    let child = Command::new("/bin/sh")
-        .arg("-c")
-        .arg(
-            "sleep 0.2; exec unshare -U /bin/sh -c \
-             'sleep 1; cat /proc/self/uid_map /proc/self/setgroups'",
-        )
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let helper = Command::new(EXE)
-        .arg("--execns-map-helper")
-        .arg(child.id().to_string())
-        .arg(&orig)
-        .arg("-")
-        .arg(format!("{uid}:{gid}"))
-        .status()
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    if !out.status.success() {
-        eprintln!("unshare -U not allowed here: skipped ({})", stderr(&out));
-        return;
-    }
-    assert!(helper.success());
-    let map: Vec<String> = stdout(&out).split_whitespace().map(String::from).collect();
-    assert_eq!(map, vec!["0", &uid.to_string(), "1", "deny"]);
-}
-
-/// `--setgroups` with a new user namespace: the helper writes the word
-/// (here without a mapping).
-#[test]
-fn user_namespace_helper_writes_setgroups() {
-    if !Path::new("/usr/bin/unshare").exists() && !Path::new("/bin/unshare").exists() {
-        eprintln!("no unshare(1): skipped");
-        return;
+        return None;
     }
     let orig = std::fs::read_link("/proc/self/ns/user").unwrap();
     let child = Command::new("/bin/sh")
         .arg("-c")
-        .arg("sleep 0.2; exec unshare -U /bin/sh -c 'sleep 1; cat /proc/self/setgroups'")
+        .arg(format!(
+            "sleep 0.2; exec unshare -U /bin/sh -c 'sleep 1; {cmd}'"
+        ))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -456,16 +413,45 @@ fn user_namespace_helper_writes_setgroups() {
     let helper = Command::new(EXE)
         .args(["--execns-map-helper", &child.id().to_string()])
         .arg(&orig)
-        .args(["deny", "-"])
+        .args([setgroups, map])
         .status()
         .unwrap();
     let out = child.wait_with_output().unwrap();
     if !out.status.success() {
         eprintln!("unshare -U not allowed here: skipped ({})", stderr(&out));
-        return;
+        return None;
     }
-    assert!(helper.success());
-    assert_eq!(stdout(&out), "deny\n");
+    Some((helper.success(), stdout(&out)))
+}
+
+/// The `--map-root-user` helper writes the maps of a process once it is in a
+/// new user namespace (emulated here with unshare(1), which the host has).
+#[test]
+fn map_helper_maps_a_process_entering_a_user_namespace() {
+    let uid = rustix::process::getuid().as_raw();
+    let gid = rustix::process::getgid().as_raw();
+    let Some((helper_ok, out)) = map_helper_on_unshare(
+        "cat /proc/self/uid_map /proc/self/setgroups",
+        "-",
+        &format!("{uid}:{gid}"),
+    ) else {
+        return;
+    };
+    assert!(helper_ok);
+    let map: Vec<String> = out.split_whitespace().map(String::from).collect();
+    assert_eq!(map, vec!["0", &uid.to_string(), "1", "deny"]);
+}
+
+/// `--setgroups` with a new user namespace: the helper writes the word
+/// (here without a mapping).
+#[test]
+fn user_namespace_helper_writes_setgroups() {
+    let Some((helper_ok, out)) = map_helper_on_unshare("cat /proc/self/setgroups", "deny", "-")
+    else {
+        return;
+    };
+    assert!(helper_ok);
+    assert_eq!(out, "deny\n");
 }
 
 /// The man page renders without warnings (when groff is installed).
