@@ -90,10 +90,16 @@ static mode_t open_mode(int flags, va_list ap)
 	return (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
 }
 
-#define WRAP_OPEN(name)							\
-int name(const char *path, int flags, ...)				\
+#define UNPAREN(...) __VA_ARGS__
+
+/*
+ * name(PARAMS, int flags, ...): the emulated files, else the real name()
+ * with ARGS, flags and the mode (when flags say there is one).
+ */
+#define WRAP_OPEN_MODE(name, params, args)				\
+int name(UNPAREN params, int flags, ...)				\
 {									\
-	static int (*real)(const char *, int, ...);			\
+	static typeof(name) *real;					\
 	va_list ap;							\
 	mode_t mode;							\
 	int fd;								\
@@ -104,27 +110,13 @@ int name(const char *path, int flags, ...)				\
 	if (fake_open(path, flags, &fd))				\
 		return fd;						\
 	if (!real)							\
-		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, #name); \
-	return real(path, flags, mode);					\
+		real = (typeof(name) *)dlsym(RTLD_NEXT, #name);		\
+	return real(UNPAREN args, flags, mode);				\
 }
 
+#define WRAP_OPEN(name) WRAP_OPEN_MODE(name, (const char *path), (path))
 #define WRAP_OPENAT(name)						\
-int name(int dirfd, const char *path, int flags, ...)			\
-{									\
-	static int (*real)(int, const char *, int, ...);		\
-	va_list ap;							\
-	mode_t mode;							\
-	int fd;								\
-									\
-	va_start(ap, flags);						\
-	mode = open_mode(flags, ap);					\
-	va_end(ap);							\
-	if (fake_open(path, flags, &fd))				\
-		return fd;						\
-	if (!real)							\
-		real = (int (*)(int, const char *, int, ...))dlsym(RTLD_NEXT, #name); \
-	return real(dirfd, path, flags, mode);				\
-}
+	WRAP_OPEN_MODE(name, (int dirfd, const char *path), (dirfd, path))
 
 #define WRAP_OPEN_2(name)						\
 int name(const char *path, int flags)					\
