@@ -465,6 +465,7 @@ impl Execns {
             (Err(e), _) | (_, Err(e)) => return e,
         };
         let err = sys::call(
+            sys::kernel_nr(),
             self.namespaces.as_raw(),
             &path,
             &argv,

@@ -136,7 +136,7 @@ pub fn syscall_nr() -> io::Result<c_long> {
 /// default action (see [`crate::Execns::reset_signals`]); [`execns_keep_signals`]
 /// leaves both alone.
 pub fn execns(flags: c_int, path: &CStr, argv: &[CString], envp: &[CString]) -> io::Error {
-    call(flags, path, argv, envp, true)
+    call(kernel_nr(), flags, path, argv, envp, true)
 }
 
 /// [`execns`] without touching the signal state: the new program starts with
@@ -149,27 +149,19 @@ pub fn execns_keep_signals(
     argv: &[CString],
     envp: &[CString],
 ) -> io::Error {
-    call(flags, path, argv, envp, false)
-}
-
-pub(crate) fn call(
-    flags: c_int,
-    path: &CStr,
-    argv: &[CString],
-    envp: &[CString],
-    reset_signals: bool,
-) -> io::Error {
-    match cached_nr() {
-        Ok(nr) => raw(Nr(*nr), flags, path, argv, envp, reset_signals),
-        Err(missing) => lacks_execns_error(missing.clone()),
-    }
+    call(kernel_nr(), flags, path, argv, envp, false)
 }
 
 /// A system call number that is `execns` on the running kernel (or, in tests,
-/// one no kernel assigns). Private: a safe function must not be able to make
-/// an arbitrary system call.
+/// one no kernel assigns). Its field is private: a safe function must not be
+/// able to make an arbitrary system call.
 #[derive(Clone, Copy)]
-struct Nr(c_long);
+pub(crate) struct Nr(c_long);
+
+/// The number of `execns` on the running kernel, or why there is none.
+pub(crate) fn kernel_nr() -> Result<Nr, &'static Missing> {
+    cached_nr().as_ref().map(|nr| Nr(*nr))
+}
 
 #[cfg(test)]
 pub(crate) fn execns_unassigned_for_test(
@@ -178,7 +170,7 @@ pub(crate) fn execns_unassigned_for_test(
     argv: &[CString],
     envp: &[CString],
 ) -> io::Error {
-    raw(Nr(999), flags, path, argv, envp, true)
+    call(Ok(Nr(999)), flags, path, argv, envp, true)
 }
 
 /// NULL-terminated array of pointers into `strings`, valid while `strings` is.
@@ -190,14 +182,21 @@ fn pointers(strings: &[CString]) -> Vec<*const c_char> {
         .collect()
 }
 
-fn raw(
-    nr: Nr,
+/// `execns(flags, path, argv, envp)` with `nr` (see [`execns`] and, for
+/// `reset_signals`, [`execns_keep_signals`]); without a number, no system
+/// call and [`syscall_nr`]'s "kernel lacks execns" error.
+pub(crate) fn call(
+    nr: Result<Nr, &Missing>,
     flags: c_int,
     path: &CStr,
     argv: &[CString],
     envp: &[CString],
     reset_signals: bool,
 ) -> io::Error {
+    let nr = match nr {
+        Ok(nr) => nr,
+        Err(missing) => return lacks_execns_error(missing.clone()),
+    };
     let argv_ptrs = pointers(argv);
     let envp_ptrs = pointers(envp);
     // SAFETY:
