@@ -332,8 +332,8 @@ fn err_line(what: &str, msg: &str) {
 /// caller: separate opens of a regular file would overwrite each other.
 pub fn share_reopened(sources: &mut [Source]) {
     for fd in 1..sources.len() {
-        if let Some(j) = (0..fd)
-            .find(|&j| matches!(&sources[j], Source::Open { .. }) && sources[j] == sources[fd])
+        if let Some(j) =
+            (0..fd).find(|&j| matches!(&sources[j], Source::Open(_)) && sources[j] == sources[fd])
         {
             sources[fd] = Source::Dup(j as u8);
         }
@@ -648,7 +648,7 @@ mod tests {
         assert!(plan.warnings.is_empty() && plan.to_pass.is_empty());
         let s = plan.sources;
         assert_eq!(s[2], Source::Dup(1));
-        assert!(matches!(&s[1], Source::Open { path, .. } if path == &out));
+        assert!(matches!(&s[1], Source::Open(o) if o.path == out));
         let c = p(&["--stdout", "/nonexistent-dir/x", "true"]).unwrap();
         assert_eq!(plan_streams(&c).unwrap_err(), status::USAGE);
         std::fs::remove_dir_all(&dir).unwrap();
@@ -656,30 +656,30 @@ mod tests {
 
     #[test]
     fn identical_reopens_are_shared() {
-        let tty = Source::Open {
+        let tty = Source::Open(stdio::OpenPath {
             path: "/dev/pts/1".into(),
             access: stdio::Access::ReadWrite,
             append: false,
             noctty: true,
             pos: 0,
-        };
+        });
         let mut s = vec![tty.clone(), tty.clone(), tty.clone()];
         share_reopened(&mut s);
         assert_eq!(s, vec![tty.clone(), Source::Dup(0), Source::Dup(0)]);
-        let log = Source::Open {
+        let log = Source::Open(stdio::OpenPath {
             path: "/tmp/log".into(),
             access: stdio::Access::Write,
             append: false,
             noctty: false,
             pos: 5,
-        };
+        });
         let mut s = vec![Source::Null, log.clone(), log.clone()];
         share_reopened(&mut s);
         assert_eq!(s, vec![Source::Null, log.clone(), Source::Dup(1)]);
         // Different access modes or /dev/null are not merged.
         let mut ro = tty.clone();
-        if let Source::Open { access, .. } = &mut ro {
-            *access = stdio::Access::Read;
+        if let Source::Open(o) = &mut ro {
+            o.access = stdio::Access::Read;
         }
         let mut s = vec![ro.clone(), tty.clone(), Source::Null];
         share_reopened(&mut s);

@@ -22,21 +22,73 @@ pub enum Access {
     ReadWrite,
 }
 
+/// A path stage 2 opens for one of fds 0-2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenPath {
+    pub path: PathBuf,
+    pub access: Access,
+    pub append: bool,
+    /// `O_NOCTTY` (terminals and other character devices).
+    pub noctty: bool,
+    /// Seek here after opening (regular files only; 0 = start).
+    pub pos: u64,
+}
+
+impl Access {
+    /// Options that open a path for this access.
+    fn options(self) -> OpenOptions {
+        let mut o = OpenOptions::new();
+        o.read(matches!(self, Access::Read | Access::ReadWrite));
+        o.write(matches!(self, Access::Write | Access::ReadWrite));
+        o
+    }
+}
+
+impl OpenPath {
+    /// The stage-2 argument: `open:<mode>:<pos>:<path>`.
+    fn encode(&self) -> OsString {
+        let mut mode = String::from(match self.access {
+            Access::Read => "r",
+            Access::Write => "w",
+            Access::ReadWrite => "rw",
+        });
+        if self.append {
+            mode.push('a');
+        }
+        if self.noctty {
+            mode.push('t');
+        }
+        let mut v = format!("open:{mode}:{}:", self.pos).into_bytes();
+        v.extend_from_slice(self.path.as_os_str().as_bytes());
+        OsString::from_vec(v)
+    }
+
+    /// Open it (stage 2).
+    fn open(&self) -> io::Result<File> {
+        let mut o = self.access.options();
+        let mut custom = 0;
+        if self.append {
+            custom |= libc::O_APPEND;
+        }
+        if self.noctty {
+            custom |= libc::O_NOCTTY;
+        }
+        o.custom_flags(custom);
+        let mut f = o.open(&self.path)?;
+        if self.pos > 0 {
+            f.seek(SeekFrom::Start(self.pos))?;
+        }
+        Ok(f)
+    }
+}
+
 /// What stage 2 puts on one of fds 0-2.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     /// `/dev/null`, opened read-write.
     Null,
     /// A path, opened without `O_CREAT`/`O_TRUNC`.
-    Open {
-        path: PathBuf,
-        access: Access,
-        append: bool,
-        /// `O_NOCTTY` (terminals and other character devices).
-        noctty: bool,
-        /// Seek here after opening (regular files only; 0 = start).
-        pos: u64,
-    },
+    Open(OpenPath),
     /// The same open file as the lower fd given.
     Dup(u8),
     /// The caller's own open file, passed over a Unix socket (see `pass`).
@@ -53,28 +105,7 @@ impl Source {
             Source::Passed => "pass".into(),
             Source::Keep => "keep".into(),
             Source::Dup(fd) => format!("dup:{fd}").into(),
-            Source::Open {
-                path,
-                access,
-                append,
-                noctty,
-                pos,
-            } => {
-                let mut mode = String::from(match access {
-                    Access::Read => "r",
-                    Access::Write => "w",
-                    Access::ReadWrite => "rw",
-                });
-                if *append {
-                    mode.push('a');
-                }
-                if *noctty {
-                    mode.push('t');
-                }
-                let mut v = format!("open:{mode}:{pos}:").into_bytes();
-                v.extend_from_slice(path.as_os_str().as_bytes());
-                OsString::from_vec(v)
-            }
+            Source::Open(o) => o.encode(),
         }
     }
 
@@ -114,13 +145,13 @@ impl Source {
         if !flags.chars().all(|c| c == 'a' || c == 't') {
             return None;
         }
-        Some(Source::Open {
+        Some(Source::Open(OpenPath {
             path: PathBuf::from(OsStr::from_bytes(path)),
             access,
             append: flags.contains('a'),
             noctty: flags.contains('t'),
             pos,
-        })
+        }))
     }
 
     /// Open it (stage 2). `Dup` is handled by the caller.
@@ -130,30 +161,7 @@ impl Source {
             Source::Dup(_) | Source::Passed | Source::Keep => {
                 Err(io::Error::from_raw_os_error(libc::EINVAL))
             }
-            Source::Open {
-                path,
-                access,
-                append,
-                noctty,
-                pos,
-            } => {
-                let mut o = OpenOptions::new();
-                o.read(matches!(access, Access::Read | Access::ReadWrite));
-                o.write(matches!(access, Access::Write | Access::ReadWrite));
-                let mut custom = 0;
-                if *append {
-                    custom |= libc::O_APPEND;
-                }
-                if *noctty {
-                    custom |= libc::O_NOCTTY;
-                }
-                o.custom_flags(custom);
-                let mut f = o.open(path)?;
-                if *pos > 0 {
-                    f.seek(SeekFrom::Start(*pos))?;
-                }
-                Ok(f)
-            }
+            Source::Open(o) => o.open(),
         }
     }
 
@@ -164,7 +172,7 @@ impl Source {
             Source::Dup(fd) => format!("same as fd {fd}"),
             Source::Passed => "the caller's open file".into(),
             Source::Keep => "the open file".into(),
-            Source::Open { path, .. } => path.display().to_string(),
+            Source::Open(o) => o.path.display().to_string(),
         }
     }
 }
@@ -257,13 +265,13 @@ pub fn decide_inherited(fd: u8, probe: &Probe) -> (Source, Option<String>) {
     );
     match (&o.link, o.link_id) {
         (Some(link), Some(id)) if is_dev && id == (o.dev, o.ino) => (
-            Source::Open {
+            Source::Open(OpenPath {
                 path: link.clone(),
                 access: o.access,
                 append: o.append,
                 noctty: true,
                 pos: 0,
-            },
+            }),
             None,
         ),
         _ => {
@@ -290,12 +298,11 @@ pub fn decide_inherited(fd: u8, probe: &Probe) -> (Source, Option<String>) {
 /// the caller's credentials, which stage 2 keeps): opens it once with
 /// `O_NONBLOCK` (so a FIFO does not block) and closes it again.
 pub fn check_reopen(src: &Source) -> io::Result<()> {
-    if let Source::Open { path, access, .. } = src {
-        let mut o = OpenOptions::new();
-        o.read(matches!(access, Access::Read | Access::ReadWrite));
-        o.write(matches!(access, Access::Write | Access::ReadWrite));
-        o.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
-        o.open(path)?;
+    if let Source::Open(OpenPath { path, access, .. }) = src {
+        access
+            .options()
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+            .open(path)?;
     }
     Ok(())
 }
@@ -343,13 +350,13 @@ pub fn prepare_path(fd: u8, path: &Path) -> io::Result<Source> {
             m.file_type().is_char_device() || m.file_type().is_block_device()
         })
         .unwrap_or(false);
-    Ok(Source::Open {
+    Ok(Source::Open(OpenPath {
         path,
         access,
         append: false,
         noctty: is_dev,
         pos: 0,
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -386,13 +393,13 @@ mod tests {
         assert!(w.is_none());
         assert_eq!(
             s,
-            Source::Open {
+            Source::Open(OpenPath {
                 path: "/dev/pts/3".into(),
                 access: Access::Write,
                 append: false,
                 noctty: true,
                 pos: 0
-            }
+            })
         );
     }
 
@@ -431,23 +438,23 @@ mod tests {
             (Source::Passed, 1),
             (Source::Keep, 2),
             (
-                Source::Open {
+                Source::Open(OpenPath {
                     path: "/tmp/a:b c".into(),
                     access: Access::ReadWrite,
                     append: true,
                     noctty: true,
                     pos: 9,
-                },
+                }),
                 1,
             ),
             (
-                Source::Open {
+                Source::Open(OpenPath {
                     path: "/dev/null".into(),
                     access: Access::Read,
                     append: false,
                     noctty: false,
                     pos: 0,
-                },
+                }),
                 0,
             ),
         ];
@@ -471,11 +478,11 @@ mod tests {
         assert_eq!(std::fs::metadata(&out).unwrap().len(), 0);
         assert!(matches!(
             s,
-            Source::Open {
+            Source::Open(OpenPath {
                 access: Access::Write,
                 pos: 0,
                 ..
-            }
+            })
         ));
         let new = dir.join("new");
         prepare_path(2, &new).unwrap();
@@ -486,16 +493,16 @@ mod tests {
         let s = prepare_path(0, &out).unwrap();
         assert!(matches!(
             s,
-            Source::Open {
+            Source::Open(OpenPath {
                 access: Access::Read,
                 ..
-            }
+            })
         ));
         let e = prepare_path(1, &dir).unwrap_err();
         assert_eq!(e.raw_os_error(), Some(libc::EISDIR));
         // devices are not truncated or opened, only checked
         let s = prepare_path(1, Path::new("/dev/null")).unwrap();
-        assert!(matches!(s, Source::Open { noctty: true, .. }));
+        assert!(matches!(s, Source::Open(OpenPath { noctty: true, .. })));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -523,13 +530,13 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join("f");
         std::fs::write(&p, "0123456789").unwrap();
-        let s = Source::Open {
+        let s = Source::Open(OpenPath {
             path: p.clone(),
             access: Access::Write,
             append: false,
             noctty: false,
             pos: 4,
-        };
+        });
         let mut f = s.open().unwrap();
         use std::io::Write;
         f.write_all(b"XY").unwrap();
@@ -547,21 +554,21 @@ mod reopen_tests {
     fn check_reopen_catches_unopenable_paths() {
         assert!(check_reopen(&Source::Null).is_ok());
         assert!(check_reopen(&Source::Dup(1)).is_ok());
-        let ok = Source::Open {
+        let ok = Source::Open(OpenPath {
             path: "/dev/null".into(),
             access: Access::Write,
             append: false,
             noctty: true,
             pos: 0,
-        };
+        });
         assert!(check_reopen(&ok).is_ok());
-        let missing = Source::Open {
+        let missing = Source::Open(OpenPath {
             path: "/nonexistent/file".into(),
             access: Access::Read,
             append: false,
             noctty: false,
             pos: 0,
-        };
+        });
         assert_eq!(
             check_reopen(&missing).unwrap_err().kind(),
             io::ErrorKind::NotFound
