@@ -178,6 +178,16 @@ fn fail(msg: &str) -> u8 {
     status::EXECNS_FAILED
 }
 
+/// [`fail`] with each of `errors`, if there are any.
+fn fail_all(errors: &[String]) -> Option<u8> {
+    (!errors.is_empty()).then(|| {
+        for e in errors {
+            fail(e);
+        }
+        status::EXECNS_FAILED
+    })
+}
+
 /// Wait for a helper child (the user-namespace helper, see `mapper`, or the
 /// stream holder, see `pass`) and tell whether it succeeded.
 fn wait_for_child(pid: u32, what: &str) -> io::Result<()> {
@@ -440,11 +450,8 @@ pub fn run(args: &[OsString]) -> u8 {
             });
         }
     }
-    if !errors.is_empty() {
-        for e in &errors {
-            let _ = writeln!(io::stderr(), "execns: {e}");
-        }
-        return status::EXECNS_FAILED;
+    if let Some(code) = fail_all(&errors) {
+        return code;
     }
     if opts.map_root.is_some() && opts.mount_proc.is_some() {
         // Mapped to root only now: executing again gives this stage the
@@ -482,11 +489,8 @@ pub fn run(args: &[OsString]) -> u8 {
             ));
         }
     }
-    if !errors.is_empty() {
-        for e in &errors {
-            let _ = writeln!(io::stderr(), "execns: {e}");
-        }
-        return status::EXECNS_FAILED;
+    if let Some(code) = fail_all(&errors) {
+        return code;
     }
     if opts.fork {
         match fork_and_wait() {
