@@ -586,6 +586,19 @@ static void start_limited(struct __test_metadata *_metadata, struct scratch *s,
 	ASSERT_GT(read_file(r->report_path, r->report, sizeof(r->report)), 0);
 }
 
+/* Start targets a and b with env; *ta and *tb: the tables they use. */
+static void start_pair(struct __test_metadata *_metadata, struct scratch *s,
+		       struct run *a, struct run *b, enum how how,
+		       const char *env, struct uid_table *ta, struct uid_table *tb)
+{
+	struct child_result *ra, *rb;
+
+	start_limited(_metadata, s, a, how, env, &ra);
+	start_limited(_metadata, s, b, how, env, &rb);
+	ASSERT_EQ(0, report_table(a, ta));
+	ASSERT_EQ(0, report_table(b, tb));
+}
+
 /*
  * fs.epoll.max_user_watches = 10.  Target A (uid 1000) adds watches until
  * ENOSPC and keeps them; then target B (uid 1000, another namespace made
@@ -595,19 +608,15 @@ static void start_limited(struct __test_metadata *_metadata, struct scratch *s,
 TEST_F_TIMEOUT(limit, epoll_max_user_watches, 60)
 {
 	const long max = 10;
-	struct child_result *ra, *rb, *rc;
+	struct child_result *rc;
 	struct uid_table ta, tb;
 
 	if (epoll_create1(0) < 0 && errno == ENOSYS)
 		SKIP(return, "no epoll (CONFIG_EPOLL)");
 	ASSERT_EQ(0, sysctl_set(&self->sysctl, "/proc/sys/fs/epoll/max_user_watches", "10"));
 
-	start_limited(_metadata, &self->s, &self->a, variant->how,
-		      "EXECNS_EPOLL=100", &ra);
-	start_limited(_metadata, &self->s, &self->b, variant->how,
-		      "EXECNS_EPOLL=100", &rb);
-	ASSERT_EQ(0, report_table(&self->a, &ta));
-	ASSERT_EQ(0, report_table(&self->b, &tb));
+	start_pair(_metadata, &self->s, &self->a, &self->b, variant->how,
+		   "EXECNS_EPOLL=100", &ta, &tb);
 	EXPECT_EQ(max, kv_num(self->a.report, "epoll", '=', -1));
 	EXPECT_EQ(ENOSPC, kv_num(self->a.report, "epoll_errno", '=', -1));
 	if (variant->isolated) {
@@ -636,7 +645,6 @@ TEST_F_TIMEOUT(limit, epoll_max_user_watches, 60)
  */
 TEST_F_TIMEOUT(limit, pipe_user_pages_soft, 60)
 {
-	struct child_result *ra, *rb;
 	struct uid_table ta, tb;
 	long page = sysconf(_SC_PAGESIZE);
 
@@ -644,12 +652,8 @@ TEST_F_TIMEOUT(limit, pipe_user_pages_soft, 60)
 		SKIP(return, "expects 4 KiB pages");
 	ASSERT_EQ(0, sysctl_set(&self->sysctl, "/proc/sys/fs/pipe-user-pages-soft", "32"));
 
-	start_limited(_metadata, &self->s, &self->a, variant->how,
-		      "EXECNS_PIPES=20", &ra);
-	start_limited(_metadata, &self->s, &self->b, variant->how,
-		      "EXECNS_PIPES=20", &rb);
-	ASSERT_EQ(0, report_table(&self->a, &ta));
-	ASSERT_EQ(0, report_table(&self->b, &tb));
+	start_pair(_metadata, &self->s, &self->a, &self->b, variant->how,
+		   "EXECNS_PIPES=20", &ta, &tb);
 	EXPECT_EQ(2, kv_num(self->a.report, "pipes", '=', -1));
 	EXPECT_EQ(2 * page, kv_num(self->a.report, "pipes_last_size", '=', -1));
 	if (variant->isolated) {
