@@ -131,27 +131,30 @@ const MIGRATE_STEP: usize = 4;
 
 /// The buckets of a table and its record count, protected by the table lock.
 ///
-/// A table grows incrementally: [`Buckets::start_growth`] swaps in twice as many empty buckets
-/// and keeps the previous ones in `old`; each later insertion moves [`MIGRATE_STEP`] of them
-/// ([`Buckets::migrate`]); lookups meanwhile also search the old bucket of a uid that was not
-/// moved yet. With `MIGRATE_STEP >= 2` the move is over before the table holds twice as many
-/// records again, the next growth.
+/// A table grows incrementally: [`Buckets::start_growth`] swaps in room for twice as many
+/// buckets and keeps the current ones in `old`; each later insertion moves [`MIGRATE_STEP`] old
+/// buckets ([`Buckets::migrate`]). `hash_32()` keeps the top bits of the product, so old bucket
+/// `i` splits into new buckets `2i` and `2i + 1`: these are initialized only when `i` is moved,
+/// and until then every record of theirs, a new one included, is in old bucket `i`. So starting
+/// a growth is O(1) (no bucket array to clear: `kmalloc()` without `__GFP_ZERO`), and a lookup
+/// searches one chain, growing or not. With `MIGRATE_STEP >= 2` the move is over before the
+/// table holds twice as many records again, the next growth.
 ///
 /// # Invariants
 ///
-/// `heads.len() == 1 << bits`. `old` is empty, or `old.len() == 1 << old_bits` with
-/// `old_bits == bits - 1` and `migrated <= old.len()`: `old[..migrated]` are empty. Every record
-/// reachable from `heads` or `old` is a live `user_struct` whose `uid_table` points to the table
-/// owning these buckets and which holds a reference to it; there are `records` of them, each
-/// linked through `uidhash_node` into bucket `hash_32(uid, bits)` of `heads` or, if
-/// `hash_32(uid, old_bits) >= migrated`, possibly bucket `hash_32(uid, old_bits)` of `old`.
-/// `heads` and `old` are never resized in place, so `pprev` pointers into them stay valid.
+/// `bits <= MAX_BITS`. If `old` is empty, `heads.len() == 1 << bits`. Otherwise
+/// `old.len() == 1 << (bits - 1)`, `migrated <= old.len()`, `heads.len() == 2 * migrated` and
+/// `heads.capacity() >= 1 << bits`; `old[..migrated]` are empty. Every record reachable from
+/// `heads` or `old` is a live `user_struct` whose `uid_table` points to the table owning these
+/// buckets and which holds a reference to it; there are `records` of them, each linked through
+/// `uidhash_node` into its bucket: with `i = hash_32(uid, bits)`, `heads[i]` if
+/// `i < heads.len()`, else `old[i >> 1]`. `heads` and `old` never reallocate (`heads` only
+/// grows within its capacity), so `pprev` pointers into them stay valid.
 struct Buckets {
     heads: KVec<bindings::hlist_head>,
     bits: u32,
     records: usize,
     old: KVec<bindings::hlist_head>,
-    old_bits: u32,
     migrated: usize,
 }
 
@@ -176,11 +179,40 @@ impl Buckets {
         Ok(heads)
     }
 
+    /// Room for `1 << bits` buckets, none initialized yet: the new buckets of a growth, set up
+    /// by [`Buckets::migrate`].
+    fn alloc_growth_heads(
+        bits: u32,
+        flags: Flags,
+    ) -> Result<KVec<bindings::hlist_head>, AllocError> {
+        KVec::with_capacity(1usize << bits, flags)
+    }
+
+    /// Appends an empty bucket to `heads`, within its capacity: no allocation, so the buffer and
+    /// the `pprev` pointers into it stay where they are.
+    #[inline]
+    fn push_empty(heads: &mut KVec<bindings::hlist_head>) {
+        let len = heads.len();
+        // Indexing panics rather than reallocating if the capacity were exhausted, which the
+        // type invariant of `Buckets` rules out.
+        heads.spare_capacity_mut()[0].write(bindings::hlist_head {
+            first: ptr::null_mut(),
+        });
+        // SAFETY: Element `len`, the first spare one, was initialized just above.
+        unsafe { heads.set_len(len + 1) };
+    }
+
+    /// The bucket the record of `uid` is in, or goes into.
     #[inline(always)]
     fn bucket(&mut self, uid: Kuid) -> *mut bindings::hlist_head {
         let i = hash_32(uid.into_raw(), self.bits);
-        // By the type invariant, `i < heads.len()`.
-        &mut self.heads[i]
+        if i < self.heads.len() {
+            &mut self.heads[i]
+        } else {
+            // Growing, and old bucket `i >> 1` was not moved yet: by the type invariant it is
+            // in bounds.
+            &mut self.old[i >> 1]
+        }
     }
 
     /// Returns the record of `uid` in the chain `head`, without taking a reference.
@@ -213,25 +245,8 @@ impl Buckets {
     #[inline(always)]
     fn find(&mut self, uid: Kuid) -> Option<NonNull<bindings::user_struct>> {
         let head = self.bucket(uid);
-        // SAFETY: `head` is a bucket of `self`.
-        if let Some(up) = unsafe { Self::find_in(head, uid) } {
-            return Some(up);
-        }
-        if self.old.is_empty() {
-            return None;
-        }
-        self.find_old(uid)
-    }
-
-    /// While growing: the record of `uid` if it is still in its old bucket.
-    #[cold]
-    fn find_old(&mut self, uid: Kuid) -> Option<NonNull<bindings::user_struct>> {
-        let i = hash_32(uid.into_raw(), self.old_bits);
-        if i < self.migrated {
-            return None;
-        }
-        // SAFETY: By the type invariant `i < old.len()`, a bucket of `self`.
-        unsafe { Self::find_in(&self.old[i], uid) }
+        // SAFETY: `head` is a bucket of `self`, the only one a record of `uid` can be in.
+        unsafe { Self::find_in(head, uid) }
     }
 
     /// `hlist_add_head()` of `node` into `head`.
@@ -289,14 +304,17 @@ impl Buckets {
         self.records -= 1;
     }
 
-    /// Starts a growth: `new` (`1 << (bits + 1)` empty buckets) becomes the buckets and the
-    /// current ones are kept to be moved by [`Buckets::migrate`]. O(1).
+    /// Starts a growth: `new` (empty, with room for `1 << (bits + 1)` buckets, from
+    /// [`Buckets::alloc_growth_heads`]) becomes the buckets and the current ones are kept to be
+    /// moved by [`Buckets::migrate`]. O(1).
     fn start_growth(&mut self, new: KVec<bindings::hlist_head>) {
-        // INVARIANT: `old` was empty, so every record is in `heads`, which becomes `old` with
-        // nothing migrated; `new` has `1 << (bits + 1)` buckets. Moving a `KVec` does not move
-        // its buffer, so the `pprev` pointers into it stay valid.
+        debug_assert!(self.old.is_empty() && new.is_empty());
+        debug_assert!(new.capacity() >= 1usize << (self.bits + 1));
+        // INVARIANT: `old` was empty, so every record is in `heads` (`1 << bits` buckets), which
+        // becomes `old` with nothing moved; with `i = hash_32(uid, bits + 1)`, `i >> 1` is the
+        // record's bucket there and `i >= 0 == heads.len()`. Moving a `KVec` does not move its
+        // buffer, so the `pprev` pointers into it stay valid.
         self.old = core::mem::replace(&mut self.heads, new);
-        self.old_bits = self.bits;
         self.bits += 1;
         self.migrated = 0;
     }
@@ -309,11 +327,15 @@ impl Buckets {
         }
         let end = core::cmp::min(self.migrated + n, self.old.len());
         for i in self.migrated..end {
+            // New buckets `2i` and `2i + 1`: `heads.len() == 2i` by the type invariant, and
+            // `2i + 1 < 1 << bits <= heads.capacity()`.
+            Self::push_empty(&mut self.heads);
+            Self::push_empty(&mut self.heads);
             let mut node = self.old[i].first;
             while !node.is_null() {
                 // SAFETY: By the type invariant `node` is the link of a live record of this table,
-                // in `old[i]`, which is not linked again before being emptied; the new bucket
-                // index is in bounds since `heads.len() == 1 << bits`.
+                // in `old[i]`, which is not linked again before being emptied; its new bucket
+                // `hash_32(uid, bits)` is `2i` or `2i + 1`, initialized above.
                 unsafe {
                     let next = (*node).next;
                     let up = crate::container_of!(node, bindings::user_struct, uidhash_node);
@@ -324,7 +346,8 @@ impl Buckets {
             }
             self.old[i].first = ptr::null_mut();
         }
-        // INVARIANT: `old[..end]` are empty now, their records in `heads`.
+        // INVARIANT: `old[..end]` are empty now, their records in `heads`, which has `2 * end`
+        // buckets; once `end == old.len()`, that is `1 << bits` and `old` is dropped below.
         self.migrated = end;
         if end < self.old.len() {
             return None;
@@ -474,7 +497,6 @@ impl UidTable {
             bits: MIN_BITS,
             records: 0,
             old: KVec::new(),
-            old_bits: 0,
             migrated: 0,
         };
         Arc::pin_init(
@@ -497,9 +519,9 @@ impl UidTable {
         self.inner.lock().records
     }
 
-    /// Returns how many buckets the table has.
+    /// Returns how many buckets the table has (while it grows: the new number).
     pub fn buckets(&self) -> usize {
-        self.inner.lock().heads.len()
+        1usize << self.inner.lock().bits
     }
 
     /// Returns the record of `uid` with a new reference, if there is one (`find_user()`).
@@ -649,7 +671,7 @@ impl UidTable {
     #[cold]
     fn grow(&self) {
         let bits = self.inner.lock().bits + 1;
-        let Ok(new) = Buckets::alloc_heads(bits, GFP_KERNEL | __GFP_NOWARN) else {
+        let Ok(new) = Buckets::alloc_growth_heads(bits, GFP_KERNEL | __GFP_NOWARN) else {
             return;
         };
         let mut inner = self.inner.lock();
