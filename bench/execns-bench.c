@@ -215,30 +215,72 @@ static void raise_nofile(long need)
 	}
 }
 
+/*
+ * Cost of each setresuid() pair that created a user while the set grew (instructions:
+ * setresuid(u, u, 0) that allocates u's record + setresuid(0, 0, 0), the pipe between
+ * them not counted): the worst one is the longest stall a growing table causes.
+ */
+#define MAX_GROW_SAMPLES 65536
+static uint32_t grow_cost[MAX_GROW_SAMPLES];
+static unsigned int grow_samples;
+
 /* Grow the set of live users to n: uid UID_BASE + i creates a pipe and keeps its read end. */
 static int grow_users(unsigned int n)
 {
+	uint64_t t0, t1, t2, t3;
 	int p[2];
 
 	for (; nlive < n; nlive++) {
 		uid_t u = UID_BASE + nlive;
 
+		t0 = now();
 		if (setresuid(u, u, 0)) {
 			perror("setresuid(u, u, 0)");
 			return -1;
 		}
+		t1 = now();
 		if (pipe(p)) {
 			perror("pipe");
 			setresuid(0, 0, 0);
 			return -1;
 		}
 		close(p[1]);
+		t2 = now();
 		if (setresuid(0, 0, 0)) {
 			perror("setresuid(0, 0, 0)");
 			exit(1);
 		}
+		t3 = now();
+		if (grow_samples < MAX_GROW_SAMPLES)
+			grow_cost[grow_samples++] = (uint32_t)((t1 - t0) + (t3 - t2));
 	}
 	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * One line for the distribution of the pair costs while growing from 16 live users (the
+ * first 16 are not counted: both kernels start with tables of that order) to nlive.
+ */
+static void report_growth(void)
+{
+	unsigned int n = grow_samples > 16 ? grow_samples - 16 : 0;
+	uint32_t *v = grow_cost + 16;
+
+	if (!n)
+		return;
+	qsort(v, n, sizeof(*v), cmp_u32);
+	printf("BENCH-DIST name=setuid.grow from=16 to=%u n=%u median=%u p99=%u p999=%u max=%u "
+	       "top=%u,%u,%u,%u,%u unit=instr/pair\n", nlive, n, v[n / 2], v[n * 99 / 100],
+	       v[n * 999 / 1000], v[n - 1], v[n - 1], v[n > 1 ? n - 2 : 0], v[n > 2 ? n - 3 : 0],
+	       v[n > 3 ? n - 4 : 0], v[n > 4 ? n - 5 : 0]);
+	fflush(stdout);
 }
 
 /*
@@ -365,6 +407,7 @@ int main(int argc, char **argv)
 			for (int r = 0; r < reps; r++)
 				bench_setuid(users[k], r);
 		}
+		report_growth();
 	}
 	printf("BENCH-DONE failures=%d\n", failures);
 	return failures ? 1 : 0;
