@@ -6,6 +6,9 @@
 #   distro: x86_64_defconfig + kvm_guest.config + configs/distro.config, from build/src: LSMs,
 #          seccomp, io_uring, audit, block, ext4... (make check CHECK_VARIANT=distro);
 #          the bzImage only (the defconfig's modules are not needed by the guest).
+#   distro-off: distro + configs/feature-off.config (CONFIG_EXECNS=n: the series applied,
+#          the feature off; seeded from build/obj-distro so that only what depends on
+#          CONFIG_EXECNS is rebuilt).
 #   stock: configs/base.config built from the PRISTINE tree (benchmark baseline);
 #          the feature's options (FEATURE_SYMS regex, default ^EXECNS) are not verified.
 #   ALLOW_MISSING=<regex> skips verification of matching symbols (work in progress only).
@@ -23,16 +26,21 @@ case $VARIANT in
 	base|stock) FRAGS=("$REPO/configs/base.config") ;;
 	debug) FRAGS=("$REPO/configs/base.config" "$REPO/configs/debug.config") ;;
 	distro) FRAGS=("$REPO/configs/distro.config") ;;
+	distro-off) FRAGS=("$REPO/configs/distro.config" "$REPO/configs/feature-off.config") ;;
 esac
 # The config every variant starts from, before its fragments.
 case $VARIANT in
-	distro) START=(x86_64_defconfig kvm_guest.config) ;;
+	distro|distro-off) START=(x86_64_defconfig kvm_guest.config) ;;
 	*) START=(tinyconfig) ;;
 esac
 if [ "$VARIANT" = stock ]; then
 	ensure_pristine
 else
 	[ -f "$BUILD/.tree-manifest" ] && [ -d "$S" ] || die "$S is not prepared: run 'make tree' first"
+fi
+if [ "$VARIANT" = distro-off ] && [ ! -d "$O" ] && [ -f "$(obj_dir distro)/.config" ]; then
+	say "Seeding $O from $(obj_dir distro) (incremental: only what depends on CONFIG_EXECNS is rebuilt)"
+	cp -a "$(obj_dir distro)" "$O.tmp" && rm -f "$O.tmp/.execns-config-hash" && mv "$O.tmp" "$O"
 fi
 mkdir -p "$O"
 KMAKE=(submake -C "$S" O="$O" LLVM="$LLVM")
@@ -93,7 +101,7 @@ if [ "${2:-}" = --config-only ]; then say "$VARIANT config OK: $O/.config"; exit
 say "Building $VARIANT kernel: make -C $S O=$O LLVM=$LLVM -j$JOBS (log: $LOGS/build-$VARIANT.log)"
 start=$(date +%s)
 targets=("${@:2}")
-[ "$VARIANT" != distro ] || [ ${#targets[@]} -gt 0 ] || targets=(bzImage)
+case $VARIANT in distro*) [ ${#targets[@]} -gt 0 ] || targets=(bzImage) ;; esac
 # Our kernels are compiled with clippy (clippy-driver compiles and lints in one pass, so the
 # lint costs no second build); scripts/lint.sh reads the warnings from the build log. The
 # stock baseline is compiled as upstream does.

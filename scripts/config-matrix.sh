@@ -15,10 +15,12 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# From: #[cfg(CONFIG_...)] in kernel/execns/ and rust/kernel/, #ifdef in the patches and the
-# feature's C files, and EXECNS's "depends on" (RUST, MULTIUSER: not optional here); and
-# EXECNS itself: the whole series applied with the feature off must build warning-free.
-MATRIX_OPTS=${MATRIX_OPTS:-"USER_NS SYSVIPC PERF_EVENTS IA32_EMULATION PROC_FS SMP SYSFS BLOCK EXECNS"}
+# From: #[cfg(CONFIG_...)] in kernel/execns/ and rust/kernel/ (USER_NS), #if in the lines the
+# patches add and the feature's C files (IA32_EMULATION -> COMPAT, EPOLL, SCHEDSTATS),
+# what the code calls into (SYSVIPC, PERF_EVENTS, PROC_FS, SYSFS, BLOCK: ioprio's
+# find_user(), SMP), EXECNS's "depends on" (RUST, MULTIUSER: not optional here); and EXECNS
+# itself: the whole series applied with the feature off must build warning-free.
+MATRIX_OPTS=${MATRIX_OPTS:-"USER_NS SYSVIPC PERF_EVENTS IA32_EMULATION PROC_FS SMP SYSFS BLOCK EPOLL SCHEDSTATS EXECNS"}
 O=$BUILD/obj-matrix
 [ -f "$BUILD/obj-base/.config" ] || die "build the base kernel first (make kernel VARIANT=base)"
 [ -f "$BUILD/.tree-manifest" ] || die "kernel tree not prepared: run 'make tree' first"

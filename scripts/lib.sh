@@ -72,8 +72,8 @@ ensure_pristine() {
 variant_src() {
 	case $1 in
 		stock) pristine_dir ;;
-		base|debug|distro) echo "$SRC" ;;
-		*) die "unknown VARIANT '$1' (expected base, debug, distro or stock)" ;;
+		base|debug|distro|distro-off) echo "$SRC" ;;
+		*) die "unknown VARIANT '$1' (expected base, debug, distro, distro-off or stock)" ;;
 	esac
 }
 obj_dir() { echo "$BUILD/obj-$1"; }

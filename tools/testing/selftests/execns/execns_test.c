@@ -570,6 +570,37 @@ TEST(sysfs_syscall_nr)
 	}
 }
 
+/*
+ * CONFIG_EXECNS is all or nothing: /sys/kernel/execns/nr, the system call
+ * and /proc/self/uid_table are all there, or none is and the number is
+ * ENOSYS (kernel/user.c then keeps its global uid hash: no uid tables to
+ * show). Runs on every kernel; the one test that is not skipped with the
+ * feature off.
+ */
+TEST(feature_all_or_nothing)
+{
+	bool nr = !access("/sys/kernel/execns/nr", F_OK);
+	bool dir = !access("/sys/kernel/execns", F_OK);
+	bool table = !access("/proc/self/uid_table", F_OK);
+	long ret;
+
+	if (access("/proc/self/status", F_OK) || access("/sys/kernel", F_OK))
+		SKIP(return, "needs /proc and /sys mounted");
+	errno = 0;
+	ret = syscall(__NR_execns, -1, "/nonexistent", NULL, NULL, 0L, 0L);
+	EXPECT_EQ(-1, ret);
+	TH_LOG("execns: %s, /sys/kernel/execns/nr: %s, /proc/self/uid_table: %s",
+	       strerror(errno), nr ? "yes" : "no", table ? "yes" : "no");
+	if (nr) {
+		EXPECT_EQ(EINVAL, errno);
+		EXPECT_TRUE(table);
+	} else {
+		EXPECT_EQ(ENOSYS, errno);
+		EXPECT_FALSE(dir);
+		EXPECT_FALSE(table);
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* Privileges                                                          */
 
