@@ -30,10 +30,10 @@ esac
 [ "$ARCH" != arm64 ] || FRAGS+=("$REPO/configs/arm64.config")
 # The config every variant starts from, before its fragments.
 case $VARIANT in
-	distro) [ "$ARCH" = x86_64 ] || die "VARIANT=distro is x86_64 only (ARCH=$ARCH)"
-		START=(x86_64_defconfig kvm_guest.config) ;;
+	distro) START=(x86_64_defconfig kvm_guest.config) ;;
 	*) START=(tinyconfig) ;;
 esac
+[ "$ARCH" = x86_64 ] || [ "${START[0]}" = tinyconfig ] || die "VARIANT=$VARIANT is x86_64 only (ARCH=$ARCH)"
 if [ "$VARIANT" = stock ]; then
 	ensure_pristine
 else
@@ -100,13 +100,13 @@ say "Building $VARIANT kernel: make -C $S O=$O LLVM=$LLVM ${KARCH[*]} -j$JOBS (l
 start=$(date +%s)
 targets=("${@:2}")
 [ "$VARIANT" != distro ] || [ ${#targets[@]} -gt 0 ] || targets=(bzImage)
-# arm64's default target also builds every device tree of the tree: only the Image is booted
-[ "$ARCH" != arm64 ] || [ ${#targets[@]} -gt 0 ] || targets=(Image)
 # Our kernels are compiled with clippy (clippy-driver compiles and lints in one pass, so the
 # lint costs no second build); scripts/lint.sh reads the warnings from the build log. The
 # stock baseline is compiled as upstream does.
 clippy=()
 [ "$VARIANT" = stock ] || clippy=(CLIPPY=1)
+# arm64's default target also builds every device tree of the tree: only the Image is booted
+[ "$ARCH" != arm64 ] || [ ${#targets[@]} -gt 0 ] || targets=(Image)
 if ! "${KMAKE[@]}" -j"$JOBS" "${clippy[@]}" "${targets[@]}" > "$LOGS/build-$L.log" 2>&1; then
 	grep -E -B2 -A8 '(error|Error)[: ]' "$LOGS/build-$L.log" | head -80 >&2 || tail -40 "$LOGS/build-$L.log" >&2
 	die "$VARIANT kernel build failed (full log: $LOGS/build-$L.log)"
