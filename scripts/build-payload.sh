@@ -7,7 +7,7 @@
 # A builder whose directory or target does not exist (yet) is skipped with a note.
 # ARCH=arm64: headers, payload and logs named ...-arm64 (build/guest-arm64...), the C
 # programs built with aarch64-linux-gnu-gcc, the Rust ones for aarch64-unknown-linux-gnu
-# (std compiled from rust-src: see userspace/Makefile), bench/ left out (x86 only).
+# (std compiled from rust-src: see userspace/Makefile), bench/ into build/bench-arm64.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -58,10 +58,6 @@ fi
 cross=()
 [ "$ARCH" = x86_64 ] || cross=(CC="$CROSS_CC" TARGET="$RUST_TARGET")
 for d in userspace samples bench; do
-	if [ "$d" = bench ] && [ "$ARCH" != x86_64 ]; then
-		say "bench: skipped on $ARCH (bench/execns-target.c is x86_64 assembly; stress-short then skips)"
-		continue
-	fi
 	if [ ! -f "$REPO/$d/Makefile" ]; then
 		say "$d: skipped (no $d/Makefile yet)"
 		continue
@@ -71,7 +67,10 @@ for d in userspace samples bench; do
 		continue
 	fi
 	say "$d: make install-guest"
-	submake -C "$REPO/$d" install-guest DESTDIR="$GUEST" KHDR="$HDR/include" "${cross[@]}" 2>&1 \
+	# bench/ builds into bench/build: the cross build gets a directory of its own
+	objs=()
+	[ "$d" != bench ] || [ "$ARCH" = x86_64 ] || objs=(BUILD="$BUILD/bench$ARCH_SUFFIX")
+	submake -C "$REPO/$d" install-guest DESTDIR="$GUEST" KHDR="$HDR/include" "${cross[@]}" "${objs[@]}" 2>&1 \
 		| tee "$LOGS/$(log_name "$d-install-guest").log"
 	[ "${PIPESTATUS[0]}" = 0 ] || die "make -C $d install-guest failed (log: $LOGS/$(log_name "$d-install-guest").log)"
 done
