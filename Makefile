@@ -30,7 +30,7 @@ B := $(abspath $(BUILD))
 .NOTPARALLEL:
 .DEFAULT_GOAL := help
 .PHONY: help setup tree kernel headers payload initramfs host-tests run shell check check-arm64 \
-	bench stress profile matrix distro-compile-test lint results clean distclean
+	bench stress profile matrix distro-compile-test lint results clean distclean x86-only
 
 help:
 	@echo 'execns pipeline targets (details: PIPELINE.md):'
@@ -108,25 +108,29 @@ results:
 	@hl=; [ -n "$(SFX)" ] || [ ! -f $(B)/logs/host-tests.log ] || hl="--host-log $(B)/logs/host-tests.log --host-rc $$(cat $(B)/logs/host-tests.rc 2>/dev/null || echo 1)"; \
 	$(S)/results.py --mode check --allow tests/splat-allowlist.txt $$hl $(B)/logs/check-$(CHECK_VARIANT)$(SFX).log
 
-bench: setup tree
+bench: x86-only setup tree
 	@if [ -x $(S)/bench.sh ]; then $(S)/bench.sh; else echo "bench: scripts/bench.sh not written yet"; fi
 
-stress: setup tree
+stress: x86-only setup tree
 	@if [ -x $(S)/stress.sh ]; then $(S)/stress.sh; else echo "stress: scripts/stress.sh not written yet"; fi
 
-profile: setup
+profile: x86-only setup
 	$(S)/profile.sh
 
-distro-compile-test: setup tree
+distro-compile-test: x86-only setup tree
 	@$(S)/distro-compile-test.sh
 
 lint: setup tree
 	@$(S)/build-kernel.sh $(VARIANT)
 	@$(S)/lint.sh $(VARIANT)
 
-matrix: setup tree
+matrix: x86-only setup tree
 	@$(S)/build-kernel.sh base
 	@$(S)/config-matrix.sh
+
+# bench, stress, profile, the config matrix and the Debian compile test: x86_64 only
+x86-only:
+	@[ -z "$(SFX)" ] || { echo "make $(MAKECMDGOALS): x86_64 only, not ARCH=$(ARCH)" >&2; exit 1; }
 
 clean:
 	rm -rf $(B)/src $(B)/src.tmp $(B)/obj-* $(B)/guest $(B)/guest-arm64 $(B)/headers \
