@@ -32,8 +32,13 @@ else
 fi
 bg=$(bindgen --version 2>/dev/null || true)
 [ "$bg" = "bindgen $BINDGEN_VERSION" ] || need_bindgen=1
+# arm64: the arm64 build of the host's busybox-static version (its version file says which)
 need_busybox=0
-[ "$ARCH" = x86_64 ] || [ -f "$BUSYBOX_DEFAULT" ] || need_busybox=1
+bb_version=$BUILD/busybox-arm64/version
+if [ "$ARCH" != x86_64 ] && { [ ! -f "$BUSYBOX_DEFAULT" ] ||
+		[ "$(cat "$bb_version" 2>/dev/null)" != "$(dpkg-query -W -f='${Version}' busybox-static 2>/dev/null)" ]; }; then
+	need_busybox=1
+fi
 
 if [ ${#missing_pkgs[@]} -eq 0 ] && [ $need_rustup = 0 ] && [ $need_rustsrc = 0 ] && [ $need_bindgen = 0 ] &&
 		[ $need_busybox = 0 ]; then
@@ -95,6 +100,7 @@ if [ $need_busybox = 1 ]; then
 	rm -rf "$d"
 	mkdir -p "$d/bin"
 	mv "$d.tmp/root/bin/busybox" "$d/bin/busybox"
+	echo "$want" > "$bb_version"
 	rm -rf "$d.tmp"
 fi
 say "setup: done"
