@@ -56,8 +56,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The number comes from the execns kernel's UAPI headers (asm/unistd.h). */
 #ifndef __NR_execns
-#define __NR_execns 463
+#error "no __NR_execns: build with the kernel's headers (-isystem build/headers/include, KHDR=)"
 #endif
 #ifndef CLONE_NEWCGROUP
 #define CLONE_NEWCGROUP 0x02000000

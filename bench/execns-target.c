@@ -9,10 +9,13 @@
  *                         must hand the new program an empty file table.
  *
  * Build: gcc -static -nostdlib -O2 -Wall [-DCHECK_FDS] -o ... execns-target.c
+ * (x86_64 or arm64: aarch64-linux-gnu-gcc).
  */
+#define F_GETFD		1
+
+#if defined(__x86_64__)
 #define SYS_fcntl	72
 #define SYS_exit_group	231
-#define F_GETFD		1
 
 static long sys2(long nr, long a, long b)
 {
@@ -22,6 +25,22 @@ static long sys2(long nr, long a, long b)
 		      : "rcx", "r11", "memory");
 	return ret;
 }
+#elif defined(__aarch64__)
+#define SYS_fcntl	25	/* the generic table */
+#define SYS_exit_group	94
+
+static long sys2(long nr, long a, long b)
+{
+	register long x8 asm("x8") = nr;
+	register long x0 asm("x0") = a;
+	register long x1 asm("x1") = b;
+
+	asm volatile ("svc #0" : "+r" (x0) : "r" (x8), "r" (x1) : "memory");
+	return x0;
+}
+#else
+#error "execns-target.c: x86_64 or aarch64 only"
+#endif
 
 __attribute__((noreturn, used)) void target_main(void)
 {
@@ -38,9 +57,19 @@ __attribute__((noreturn, used)) void target_main(void)
 		sys2(SYS_exit_group, rc, 0);
 }
 
+#if defined(__x86_64__)
 asm (".globl _start\n"
      "_start:\n"
      "	xor %ebp, %ebp\n"
      "	and $-16, %rsp\n"
      "	call target_main\n"
      "	hlt\n");
+#else
+/* The kernel starts us with sp 16-byte aligned; no frame record above us. */
+asm (".globl _start\n"
+     "_start:\n"
+     "	mov x29, #0\n"
+     "	mov x30, #0\n"
+     "	bl target_main\n"
+     "	brk #0\n");
+#endif

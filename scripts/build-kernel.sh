@@ -12,6 +12,8 @@
 #   stock: configs/base.config built from the PRISTINE tree (benchmark baseline);
 #          the feature's options (FEATURE_SYMS regex, default ^EXECNS) are not verified.
 #   ALLOW_MISSING=<regex> skips verification of matching symbols (work in progress only).
+#   ARCH=arm64: the same variants cross-built for arm64 (tinyconfig + the fragments +
+#          configs/arm64.config) in build/obj-<variant>-arm64, the Image only.
 # Out of tree (O=build/obj-<variant>), LLVM=-19, incremental. The .config is regenerated
 # only when its inputs change (fragments, any Kconfig file, toolchain versions).
 set -euo pipefail
@@ -28,11 +30,14 @@ case $VARIANT in
 	distro) FRAGS=("$REPO/configs/distro.config") ;;
 	distro-off) FRAGS=("$REPO/configs/distro.config" "$REPO/configs/feature-off.config") ;;
 esac
+# arm64: the arch fragment last (it turns off the x86-only options of base.config)
+[ "$ARCH" != arm64 ] || FRAGS+=("$REPO/configs/arm64.config")
 # The config every variant starts from, before its fragments.
 case $VARIANT in
 	distro|distro-off) START=(x86_64_defconfig kvm_guest.config) ;;
 	*) START=(tinyconfig) ;;
 esac
+[ "$ARCH" = x86_64 ] || [ "${START[0]}" = tinyconfig ] || die "VARIANT=$VARIANT is x86_64 only (ARCH=$ARCH)"
 if [ "$VARIANT" = stock ]; then
 	ensure_pristine
 else
@@ -43,23 +48,24 @@ if [ "$VARIANT" = distro-off ] && [ ! -d "$O" ] && [ -f "$(obj_dir distro)/.conf
 	cp -a "$(obj_dir distro)" "$O.tmp" && rm -f "$O.tmp/.execns-config-hash" && mv "$O.tmp" "$O"
 fi
 mkdir -p "$O"
-KMAKE=(submake -C "$S" O="$O" LLVM="$LLVM")
+KMAKE=(submake -C "$S" O="$O" LLVM="$LLVM" "${KARCH[@]}")
+L=$(log_name "$VARIANT")
 
 # ---- config -------------------------------------------------------------------
 config_inputs() {
-	echo "variant=$VARIANT llvm=$LLVM src=$S"
+	echo "variant=$VARIANT llvm=$LLVM src=$S${ARCH_SUFFIX:+ arch=$ARCH}"
 	cat "${FRAGS[@]}"
 	rustc --version; bindgen --version 2>&1; "clang$LLVM" --version | head -1
 	find "$S" -name 'Kconfig*' -type f -print0 | sort -z | xargs -0 cat
 }
 hash=$(config_inputs | sha256sum | cut -d' ' -f1)
 if [ ! -f "$O/.config" ] || [ "$(cat "$O/.execns-config-hash" 2>/dev/null)" != "$hash" ]; then
-	say "Configuring $VARIANT kernel: ${START[*]} + ${FRAGS[*]##*/} + olddefconfig (log: $LOGS/config-$VARIANT.log)"
+	say "Configuring $VARIANT kernel: ${START[*]} + ${FRAGS[*]##*/} + olddefconfig (log: $LOGS/config-$L.log)"
 	{
 		"${KMAKE[@]}" "${START[@]}"
 		"$S/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" "${FRAGS[@]}"
 		"${KMAKE[@]}" olddefconfig
-	} > "$LOGS/config-$VARIANT.log" 2>&1 || { tail -30 "$LOGS/config-$VARIANT.log"; die "kernel configuration failed (see $LOGS/config-$VARIANT.log)"; }
+	} > "$LOGS/config-$L.log" 2>&1 || { tail -30 "$LOGS/config-$L.log"; die "kernel configuration failed (see $LOGS/config-$L.log)"; }
 	rm -f "$O/.execns-config-hash"
 fi
 
@@ -98,7 +104,7 @@ echo "$hash" > "$O/.execns-config-hash"
 if [ "${2:-}" = --config-only ]; then say "$VARIANT config OK: $O/.config"; exit 0; fi
 
 # ---- build ----------------------------------------------------------------------
-say "Building $VARIANT kernel: make -C $S O=$O LLVM=$LLVM -j$JOBS (log: $LOGS/build-$VARIANT.log)"
+say "Building $VARIANT kernel: make -C $S O=$O LLVM=$LLVM ${KARCH[*]} -j$JOBS (log: $LOGS/build-$L.log)"
 start=$(date +%s)
 targets=("${@:2}")
 case $VARIANT in distro*) [ ${#targets[@]} -gt 0 ] || targets=(bzImage) ;; esac
@@ -107,13 +113,15 @@ case $VARIANT in distro*) [ ${#targets[@]} -gt 0 ] || targets=(bzImage) ;; esac
 # stock baseline is compiled as upstream does.
 clippy=()
 [ "$VARIANT" = stock ] || clippy=(CLIPPY=1)
-if ! "${KMAKE[@]}" -j"$JOBS" "${clippy[@]}" "${targets[@]}" > "$LOGS/build-$VARIANT.log" 2>&1; then
-	grep -E -B2 -A8 '(error|Error)[: ]' "$LOGS/build-$VARIANT.log" | head -80 >&2 || tail -40 "$LOGS/build-$VARIANT.log" >&2
-	die "$VARIANT kernel build failed (full log: $LOGS/build-$VARIANT.log)"
+# arm64's default target also builds every device tree of the tree: only the Image is booted
+[ "$ARCH" != arm64 ] || [ ${#targets[@]} -gt 0 ] || targets=(Image)
+if ! "${KMAKE[@]}" -j"$JOBS" "${clippy[@]}" "${targets[@]}" > "$LOGS/build-$L.log" 2>&1; then
+	grep -E -B2 -A8 '(error|Error)[: ]' "$LOGS/build-$L.log" | head -80 >&2 || tail -40 "$LOGS/build-$L.log" >&2
+	die "$VARIANT kernel build failed (full log: $LOGS/build-$L.log)"
 fi
 # The kernel crate is compiled only when one of its files changes: keep the log of the
 # build that last compiled it, for the clippy gate of scripts/lint.sh.
-if grep -qE '^ +(CLIPPY|RUSTC)( L)? +rust/kernel\.o' "$LOGS/build-$VARIANT.log"; then
-	cp "$LOGS/build-$VARIANT.log" "$O/.execns-kernel-crate.log"
+if grep -qE '^ +(CLIPPY|RUSTC)( L)? +rust/kernel\.o' "$LOGS/build-$L.log"; then
+	cp "$LOGS/build-$L.log" "$O/.execns-kernel-crate.log"
 fi
-say "$VARIANT kernel built in $(( $(date +%s) - start )) s: $O/arch/x86/boot/bzImage"
+say "$VARIANT${ARCH_SUFFIX:+ $ARCH} kernel built in $(( $(date +%s) - start )) s: $O/$KIMAGE"

@@ -39,6 +39,9 @@ PY_FILES = ["scripts/*.py", "bench/*.py"]
 KERNEL_BUILD = ("make clang-19 ld.lld-19 llvm-ar-19 llvm-nm-19 llvm-objcopy-19 "
                 "llvm-objdump-19 llvm-readelf-19 llvm-strip-19 bc bison flex perl rsync "
                 "tar xz gzip cpio sed awk python3 rustc cargo bindgen rustfmt").split()
+# Programs the pipeline runs under names held in variables (scripts/lib.sh, ARCH=arm64),
+# invisible to the scan of first words.
+ARCH_TOOLS = ["aarch64-linux-gnu-gcc", "qemu-system-aarch64"]
 # Present before make setup can run, by definition of how the project is used.
 PRESENT = {"git": "the clone of this repository"}
 # Programs run inside the guest come from busybox (the initramfs), not the host.
@@ -118,9 +121,13 @@ def dpkg(*args):
 
 
 def setup_packages():
+    """PKGS and PKGS_ARM64 (what make setup ARCH=arm64 adds) of scripts/setup.sh."""
     with open(os.path.join(REPO, "scripts/setup.sh")) as f:
-        m = re.search(r'^PKGS="([^"]*)"', f.read(), re.M)
-    pkgs = set(m.group(1).split())
+        text = f.read()
+    pkgs = set()
+    for var in ("PKGS", "PKGS_ARM64"):
+        m = re.search(r'^%s="([^"]*)"' % var, text, re.M)
+        pkgs |= set(m.group(1).split())
     return pkgs - set(os.environ.get("DEPS_AUDIT_DROP", "").split())
 
 
@@ -193,6 +200,8 @@ def main():
             programs.setdefault(p, os.path.relpath(f, REPO))
     for p in KERNEL_BUILD:
         programs.setdefault(p, "kernel build")
+    for p in ARCH_TOOLS:
+        programs.setdefault(p, "scripts/lib.sh (ARCH=arm64)")
 
     path = os.environ.get("PATH", "") + ":" + os.path.expanduser("~/.cargo/bin")
     rust_dirs = (os.path.expanduser("~/.cargo/"), os.path.expanduser("~/.rustup/"))
@@ -223,7 +232,7 @@ def main():
         else:
             bad.append(f"deps-audit: '{prog}' ({exe}, used by {where}) comes from "
                        f"{'package ' + pkg if pkg else 'no Debian package'}, which "
-                       f"'make setup' does not install (scripts/setup.sh PKGS)")
+                       f"'make setup' does not install (scripts/setup.sh PKGS, PKGS_ARM64)")
     print(f"deps-audit: {len(checked)} programs, all from make setup's packages, Debian's "
           f"essential ones or the Rust toolchain" if not bad else
           f"deps-audit: {len(checked)} programs ok, {len(bad)} not installed by make setup")
@@ -236,9 +245,11 @@ def main():
 
 def self_test():
     """The audit must fail, naming the program, when its package is dropped from setup's list:
-    rsync (run by the kernel build) and qemu-system-x86 (found by scanning scripts/qemu-run.sh)."""
+    rsync (run by the kernel build), qemu-system-x86 (found by scanning scripts/qemu-run.sh)
+    and gcc-aarch64-linux-gnu (PKGS_ARM64: the cross compiler of ARCH=arm64)."""
     ok = True
-    for pkg, prog in (("rsync", "rsync"), ("qemu-system-x86", "qemu-system-x86_64")):
+    for pkg, prog in (("rsync", "rsync"), ("qemu-system-x86", "qemu-system-x86_64"),
+                      ("gcc-aarch64-linux-gnu", "aarch64-linux-gnu-gcc")):
         r = subprocess.run([sys.executable, __file__], env=dict(os.environ, DEPS_AUDIT_DROP=pkg),
                            capture_output=True, text=True)
         good = r.returncode == 1 and f"'{prog}'" in r.stdout

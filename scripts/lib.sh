@@ -1,19 +1,40 @@
 # Common helpers for the pipeline scripts. Source it; do not execute it.
 # Inputs (environment): BUILD (build dir, default <repo>/build), KERNEL_SRC (optional
-# user tree), LLVM (default -19), JOBS (default nproc).
+# user tree), LLVM (default -19), JOBS (default nproc), ARCH (x86_64, the default, or
+# arm64: cross-built with LLVM and booted with qemu-system-aarch64).
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$REPO/$BUILD ;; esac
 LLVM=${LLVM:--19}
 JOBS=${JOBS:-$(nproc)}
+# The guest architecture. x86_64 keeps every path as it always was (build/obj-<variant>,
+# build/guest, build/headers, build/initramfs.cpio.gz, logs/<job>-<variant>.log); arm64
+# puts the same things under names ending in -arm64, next to them, sharing build/src.
+#   KARCH       ARCH= for the kernel's make (none for x86_64: `make ARCH=x86 tinyconfig`
+#               would configure a 32-bit kernel)
+#   KIMAGE      the boot image, relative to the object directory
+#   CROSS_CC    C compiler for the static guest programs
+#   RUST_TARGET Rust target of the guest programs
+#   BUSYBOX_DEFAULT the static busybox put into the initramfs
+ARCH=${ARCH:-x86_64}
+case $ARCH in
+	x86_64|x86|amd64)
+		ARCH=x86_64 ARCH_SUFFIX= KARCH=() KIMAGE=arch/x86/boot/bzImage
+		CROSS_CC=gcc RUST_TARGET=x86_64-unknown-linux-gnu BUSYBOX_DEFAULT=/bin/busybox ;;
+	arm64|aarch64)
+		ARCH=arm64 ARCH_SUFFIX=-arm64 KARCH=(ARCH=arm64) KIMAGE=arch/arm64/boot/Image
+		CROSS_CC=aarch64-linux-gnu-gcc RUST_TARGET=aarch64-unknown-linux-gnu
+		BUSYBOX_DEFAULT=$BUILD/busybox-arm64/bin/busybox ;;
+	*) printf '\nERROR: ARCH=%s: expected x86_64 (the default) or arm64\n\n' "$ARCH" >&2; exit 1 ;;
+esac
 export PATH="$HOME/.cargo/bin:$PATH"
 # Never leak the outer make's variables (VARIANT=..., TIMEOUT=..., -j jobserver)
 # into the kernel's or anybody else's make.
 unset MAKEFLAGS MAKEOVERRIDES MFLAGS MAKELEVEL
 # make for other people's Makefiles: without our pipeline variables in the environment
 submake() {
-	env -u BUILD -u JOBS -u TIMEOUT -u KERNEL_SRC -u VARIANT -u LLVM -u BOOT_TIMEOUT \
+	env -u BUILD -u JOBS -u ARCH -u TIMEOUT -u KERNEL_SRC -u VARIANT -u LLVM -u BOOT_TIMEOUT \
 		-u BENCH -u KVM -u APPEND -u ALLOW_MISSING -u FEATURE_SYMS -u RUN_VARIANT \
 		-u CHECK_VARIANT make "$@"
 }
@@ -22,6 +43,9 @@ PRISTINE_TARBALL=${PRISTINE_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 SRC=$BUILD/src                 # prepared (patched) tree
 LOGS=$BUILD/logs
 mkdir -p "$BUILD" "$LOGS"
+HDR=$BUILD/headers$ARCH_SUFFIX        # make headers_install of the prepared tree
+GUEST=$BUILD/guest$ARCH_SUFFIX        # the guest payload (scripts/build-payload.sh)
+INITRAMFS=$BUILD/initramfs$ARCH_SUFFIX.cpio.gz
 
 say()  { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
@@ -76,7 +100,9 @@ variant_src() {
 		*) die "unknown VARIANT '$1' (expected base, debug, distro, distro-off or stock)" ;;
 	esac
 }
-obj_dir() { echo "$BUILD/obj-$1"; }
+obj_dir() { echo "$BUILD/obj-$1$ARCH_SUFFIX"; }
+# the name of a variant's logs: base, debug... (x86_64), base-arm64... (arm64)
+log_name() { echo "$1$ARCH_SUFFIX"; }
 
 # pipeline_lock: serialise the steps that write into $BUILD (tree, kernel builds, payload,
 # initramfs) between concurrent pipeline runs on the same build dir (e.g. a `make check`

@@ -8,7 +8,8 @@
 #      feature's objects recompiled with it here; any clippy or rustc warning located in one
 #      of our files fails (stock 6.12 code is not ours to lint);
 #   4. rustdoc: `make rustdoc` of the given kernel variant, no warning in our files.
-# usage: lint.sh [variant]   (default: base; the variant's kernel must be built)
+# usage: lint.sh [variant]   (default: base; the variant's kernel must be built; ARCH=arm64:
+# that architecture's build of it)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 V=${1:-base}
@@ -65,26 +66,26 @@ our_warnings() { # log
 # their warnings are always fresh; the kernel crate (rust/kernel/*.rs, ours included) is
 # one compilation unit, linted whenever it is compiled: scripts/build-kernel.sh keeps the
 # log of the last build that compiled it.
-clog=$LOGS/clippy-$V.log
+clog=$LOGS/clippy-$(log_name "$V").log
 feature_objs=$(cd "$REPO" && git ls-files -co --exclude-standard -- kernel/execns | grep '\.rs$' | sed 's/\.rs$/.o/')
 # shellcheck disable=SC2086 # list of objects
 (cd "$O" && rm -f $feature_objs)
 # shellcheck disable=SC2086
-if ! submake -C "$SRC" O="$O" LLVM="$LLVM" CLIPPY=1 $feature_objs > "$clog" 2>&1; then
+if ! submake -C "$SRC" O="$O" LLVM="$LLVM" "${KARCH[@]}" CLIPPY=1 $feature_objs > "$clog" 2>&1; then
 	tail -30 "$clog"
 	report clippy FAILED "could not compile $feature_objs ($clog)"
 elif [ ! -f "$O/.execns-kernel-crate.log" ]; then
 	report clippy FAILED "no log of a kernel crate build with CLIPPY=1 (rebuild: rm $O/rust/kernel.o)"
 else
-	w=$(our_warnings "$clog"; our_warnings "$O/.execns-kernel-crate.log"; our_warnings "$LOGS/build-$V.log")
+	w=$(our_warnings "$clog"; our_warnings "$O/.execns-kernel-crate.log"; our_warnings "$LOGS/build-$(log_name "$V").log")
 	if [ -z "$w" ]; then
 		report clippy ok "no warning in our files (feature objects recompiled, kernel crate log kept)"
 	else echo "$w" | head -60; report clippy FAILED "warnings in our files ($clog, $O/.execns-kernel-crate.log)"; fi
 fi
 
 # 4. rustdoc
-rlog=$LOGS/rustdoc-$V.log
-if submake -C "$SRC" O="$O" LLVM="$LLVM" -j"$JOBS" rustdoc > "$rlog" 2>&1; then
+rlog=$LOGS/rustdoc-$(log_name "$V").log
+if submake -C "$SRC" O="$O" LLVM="$LLVM" "${KARCH[@]}" -j"$JOBS" rustdoc > "$rlog" 2>&1; then
 	w=$(our_warnings "$rlog")
 	if [ -z "$w" ]; then report rustdoc ok "no warning in our files"
 	else echo "$w" | head -60; report rustdoc FAILED "warnings in our files ($rlog)"; fi

@@ -5,15 +5,21 @@
 #   /jobs   <- tests/jobs/*.sh, then build/guest/jobs/*.sh (override/extend)
 #   /tests  <- executables in tests/guest/, then everything under build/guest/tests/
 #   /bin    <- everything under build/guest/bin/ (static binaries and scripts)
+# ARCH=arm64: build/initramfs-arm64.cpio.gz from build/guest-arm64, with the arm64
+# busybox-static that make setup unpacks into build/busybox-arm64 (its applet list is
+# the host busybox's: the same Debian version, checked by make setup).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 pipeline_lock
-OUT=${1:-$BUILD/initramfs.cpio.gz}
-ROOT=$BUILD/initramfs-root
-GUEST=$BUILD/guest
-BUSYBOX=${BUSYBOX:-/bin/busybox}
-"$BUSYBOX" --list-full >/dev/null 2>&1 || die "$BUSYBOX is not a usable busybox (install busybox-static: make setup)"
+OUT=${1:-$INITRAMFS}
+ROOT=$BUILD/initramfs-root$ARCH_SUFFIX
+BUSYBOX=${BUSYBOX:-$BUSYBOX_DEFAULT}
+# the applet list comes from a busybox this host can run
+LIST_BUSYBOX=/bin/busybox
+[ "$ARCH" != x86_64 ] || LIST_BUSYBOX=$BUSYBOX
+[ -f "$BUSYBOX" ] || die "$BUSYBOX not found (ARCH=$ARCH: run make setup ARCH=$ARCH)"
+"$LIST_BUSYBOX" --list-full >/dev/null 2>&1 || die "$LIST_BUSYBOX is not a usable busybox (install busybox-static: make setup)"
 
 # gen_init_cpio from the kernel sources (prefer the prepared tree)
 GEN=$BUILD/tools/gen_init_cpio
@@ -27,7 +33,7 @@ fi
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,root,etc,jobs,tests}
 cp "$BUSYBOX" "$ROOT/bin/busybox"
-"$BUSYBOX" --list-full | while read -r a; do
+"$LIST_BUSYBOX" --list-full | while read -r a; do
 	[ "$a" = bin/busybox ] || ln -sf /bin/busybox "$ROOT/$a"
 done
 install -m 0755 "$REPO/scripts/guest-init.sh" "$ROOT/init"
@@ -51,7 +57,7 @@ if [ -d "$GUEST/bin" ]; then
 fi
 
 # gen_init_cpio list (everything owned by root)
-LIST=$BUILD/initramfs.list
+LIST=$BUILD/initramfs$ARCH_SUFFIX.list
 {
 	(cd "$ROOT" && find . -mindepth 1 | sort) | while read -r p; do
 		p=${p#.}

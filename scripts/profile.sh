@@ -23,7 +23,7 @@ mkdir -p "$P/root/bin" "$P/root/jobs"
 
 cc -shared -fPIC -O2 -Wall -o "$P/insn-profile.so" "$SRC/insn-profile.c"
 gcc -static -O2 -Wall -o "$P/root/bin/churn" "$SRC/churn.c"
-gcc -static -O2 -Wall -o "$P/root/bin/nsexec" "$SRC/nsexec.c"
+gcc -static -O2 -Wall -isystem "$BUILD/headers/include" -o "$P/root/bin/nsexec" "$SRC/nsexec.c"
 cat > "$P/root/jobs/profile.sh" <<'J'
 #!/bin/sh
 # execns.profile=<program>,<arg>,<arg>...: runs /bin/<program> <arg> <arg>...

@@ -2,6 +2,8 @@
 # Boot a kernel in QEMU and run one guest job:  qemu-run.sh <job> [variant]
 #   job      check|demo|shell|bench|stress|<any /jobs/<name>.sh>   (execns.job=<job>)
 #   variant  base|debug|stock (kernel: build/obj-<variant>/arch/x86/boot/bzImage)
+#   ARCH=arm64: qemu-system-aarch64 -M virt (TCG), build/obj-<variant>-arm64/arch/arm64/boot/Image,
+#            build/initramfs-arm64.cpio.gz, log build/logs/<job>-<variant>-arm64.log
 # Environment:
 #   TIMEOUT=<s>       wall-clock limit for the whole run (default 1200; 0 = none)
 #   BOOT_TIMEOUT=<s>  limit until the job's begin marker appears (default 300, BENCH=1: 900)
@@ -21,15 +23,17 @@ set -euo pipefail
 
 JOB=${1:?usage: qemu-run.sh <job> [variant]}
 VARIANT=${2:-${VARIANT:-base}}
-KERNEL=${KERNEL:-$(obj_dir "$VARIANT")/arch/x86/boot/bzImage}
-INITRD=${INITRD:-$BUILD/initramfs.cpio.gz}
-LOG=${LOG:-$LOGS/$JOB-$VARIANT.log}
+KERNEL=${KERNEL:-$(obj_dir "$VARIANT")/$KIMAGE}
+INITRD=${INITRD:-$INITRAMFS}
+LOG=${LOG:-$LOGS/$JOB-$(log_name "$VARIANT").log}
 TIMEOUT=${TIMEOUT:-1200}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-$([ "${BENCH:-0}" = 1 ] && echo 900 || echo 300)}
-[ -f "$KERNEL" ] || die "no kernel at $KERNEL (make kernel VARIANT=$VARIANT)"
+[ -f "$KERNEL" ] || die "no kernel at $KERNEL (make kernel VARIANT=$VARIANT${ARCH_SUFFIX:+ ARCH=$ARCH})"
 [ -f "$INITRD" ] || die "no initramfs at $INITRD (make initramfs)"
 
-CMDLINE="console=ttyS0 panic=-1 oops=panic execns.job=$JOB ${APPEND:-}"
+CONSOLE=ttyS0
+[ "$ARCH" != arm64 ] || CONSOLE=ttyAMA0
+CMDLINE="console=$CONSOLE panic=-1 oops=panic execns.job=$JOB ${APPEND:-}"
 accel=(-accel tcg)
 if [ "${BENCH:-0}" = 1 ]; then
 	accel=(-accel tcg,thread=single -icount shift=0,sleep=off)
@@ -40,6 +44,14 @@ fi
 # through handle_edge_irq()). Nothing here needs 5-level paging.
 QEMU=(qemu-system-x86_64 -cpu max,la57=off -smp "${QEMU_SMP:-2},sockets=${QEMU_SMP:-2}" -m "${QEMU_MEM:-1024}"
 	-nographic -no-reboot -kernel "$KERNEL" -initrd "$INITRD")
+# arm64: the virt machine (PL011 on ttyAMA0, GIC, PSCI, CPUs from the device tree QEMU
+# generates). pauth-impdef=on: QEMU's own pointer authentication algorithm instead of
+# QARMA, which costs TCG dearly on every function return of a PAC-enabled kernel.
+if [ "$ARCH" = arm64 ]; then
+	[ "${KVM:-0}" != 1 ] || { warn "KVM=1: ignored for ARCH=arm64 (TCG only)"; KVM=0; }
+	QEMU=(qemu-system-aarch64 -machine virt -cpu max,pauth-impdef=on -smp "${QEMU_SMP:-2}"
+		-m "${QEMU_MEM:-1024}" -nographic -no-reboot -kernel "$KERNEL" -initrd "$INITRD")
+fi
 # QEMU_EXTRA: more QEMU arguments, split on blanks (make profile: -plugin ...)
 read -r -a extra <<< "${QEMU_EXTRA:-}"
 QEMU+=("${extra[@]}")
