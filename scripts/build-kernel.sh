@@ -104,7 +104,7 @@ echo "$hash" > "$O/.execns-config-hash"
 if [ "${2:-}" = --config-only ]; then say "$VARIANT config OK: $O/.config"; exit 0; fi
 
 # ---- build ----------------------------------------------------------------------
-say "Building $VARIANT kernel: make -C $S O=$O LLVM=$LLVM ${KARCH[*]} -j$JOBS (log: $LOGS/build-$L.log)"
+say "Building $VARIANT kernel: make -C $S O=$O LLVM=$LLVM${KARCH[*]:+ ${KARCH[*]}} -j$JOBS (log: $LOGS/build-$L.log)"
 start=$(date +%s)
 targets=("${@:2}")
 case $VARIANT in distro*) [ ${#targets[@]} -gt 0 ] || targets=(bzImage) ;; esac
