@@ -26,10 +26,13 @@ S=$(variant_src "$VARIANT")
 O=$(obj_dir "$VARIANT")
 case $VARIANT in
 	base|stock) FRAGS=("$REPO/configs/base.config") ;;
-	debug) FRAGS=("$REPO/configs/base.config" "$REPO/configs/debug.config") ;;
-	distro) FRAGS=("$REPO/configs/distro.config") ;;
-	distro-off) FRAGS=("$REPO/configs/distro.config" "$REPO/configs/feature-off.config") ;;
+	debug|debug-off) FRAGS=("$REPO/configs/base.config" "$REPO/configs/realistic.config" "$REPO/configs/debug.config") ;;
+	distro|distro-off) FRAGS=("$REPO/configs/realistic.config" "$REPO/configs/distro.config") ;;
+	matrix-inverse) FRAGS=("$REPO/configs/base.config" "$REPO/configs/matrix-inverse.config") ;;
+	*) die "unknown kernel variant '$VARIANT' (base, debug, distro, stock, debug-off, distro-off, matrix-inverse)" ;;
 esac
+# <variant>-off: the series applied, CONFIG_EXECNS=n
+case $VARIANT in *-off) FRAGS+=("$REPO/configs/feature-off.config") ;; esac
 # arm64: the arch fragment last (it turns off the x86-only options of base.config)
 [ "$ARCH" != arm64 ] || FRAGS+=("$REPO/configs/arm64.config")
 # The config every variant starts from, before its fragments.
@@ -43,9 +46,13 @@ if [ "$VARIANT" = stock ]; then
 else
 	[ -f "$BUILD/.tree-manifest" ] && [ -d "$S" ] || die "$S is not prepared: run 'make tree' first"
 fi
-if [ "$VARIANT" = distro-off ] && [ ! -d "$O" ] && [ -f "$(obj_dir distro)/.config" ]; then
-	say "Seeding $O from $(obj_dir distro) (incremental: only what depends on CONFIG_EXECNS is rebuilt)"
-	cp -a "$(obj_dir distro)" "$O.tmp" && rm -f "$O.tmp/.execns-config-hash" && mv "$O.tmp" "$O"
+# <variant>-off starts as a copy of <variant>'s objects: kbuild then rebuilds only what
+# depends on CONFIG_EXECNS (the feature's objects, kernel/user.c, fs/exec.c, fs/proc/base.c,
+# the Rust crates): a few minutes, not a full build.
+if [ "${VARIANT%-off}" != "$VARIANT" ] && [ ! -d "$O" ] && [ -f "$(obj_dir "${VARIANT%-off}")/vmlinux" ]; then
+	say "Seeding $O from $(obj_dir "${VARIANT%-off}") (incremental: only what depends on CONFIG_EXECNS is rebuilt)"
+	rm -rf "$O.tmp"
+	cp -a "$(obj_dir "${VARIANT%-off}")" "$O.tmp" && rm -f "$O.tmp/.execns-config-hash" && mv "$O.tmp" "$O"
 fi
 mkdir -p "$O"
 KMAKE=(submake -C "$S" O="$O" LLVM="$LLVM" "${KARCH[@]}")

@@ -96,8 +96,8 @@ ensure_pristine() {
 variant_src() {
 	case $1 in
 		stock) pristine_dir ;;
-		base|debug|distro|distro-off) echo "$SRC" ;;
-		*) die "unknown VARIANT '$1' (expected base, debug, distro, distro-off or stock)" ;;
+		base|debug|debug-off|distro|distro-off|matrix-inverse) echo "$SRC" ;;
+		*) die "unknown VARIANT '$1' (expected base, debug, distro, stock, debug-off, distro-off or matrix-inverse)" ;;
 	esac
 }
 obj_dir() { echo "$BUILD/obj-$1$ARCH_SUFFIX"; }
