@@ -1,14 +1,18 @@
 #!/bin/bash
-# make kernel VARIANT=base|debug|stock
+# make kernel VARIANT=base|debug|distro|stock|debug-off|distro-off|matrix-inverse
 # usage: build-kernel.sh <variant> [--config-only | kernel make targets...]
 #   base : configs/base.config on tinyconfig, from build/src (make run, benchmarks)
-#   debug: base + configs/debug.config, from build/src (make check)
-#   distro: x86_64_defconfig + kvm_guest.config + configs/distro.config, from build/src: LSMs,
-#          seccomp, io_uring, audit, block, ext4... (make check CHECK_VARIANT=distro);
+#   debug: base + configs/realistic.config (LSMs, seccomp, io_uring, audit, BPF, cgroups,
+#          block, ext4, loop, overlayfs; WERROR) + configs/debug.config (KASAN, lockdep,
+#          kmemleak), from build/src (make check, CI)
+#   distro: x86_64_defconfig + kvm_guest.config + configs/realistic.config +
+#          configs/distro.config, from build/src (make check CHECK_VARIANT=distro);
 #          the bzImage only (the defconfig's modules are not needed by the guest).
-#   distro-off: distro + configs/feature-off.config (CONFIG_EXECNS=n: the series applied,
-#          the feature off; seeded from build/obj-distro so that only what depends on
-#          CONFIG_EXECNS is rebuilt).
+#   <variant>-off (debug-off, distro-off): <variant> + configs/feature-off.config
+#          (CONFIG_EXECNS=n: the series applied, the feature off), seeded from
+#          build/obj-<variant> so that only what depends on CONFIG_EXECNS is rebuilt.
+#   matrix-inverse: base + configs/matrix-inverse.config: every option the feature tests at
+#          the value opposite to base's (scripts/config-matrix.sh --inverse).
 #   stock: configs/base.config built from the PRISTINE tree (benchmark baseline);
 #          the feature's options (FEATURE_SYMS regex, default ^EXECNS) are not verified.
 #   ALLOW_MISSING=<regex> skips verification of matching symbols (work in progress only).
@@ -35,6 +39,7 @@ esac
 case $VARIANT in *-off) FRAGS+=("$REPO/configs/feature-off.config") ;; esac
 # arm64: the arch fragment last (it turns off the x86-only options of base.config)
 [ "$ARCH" != arm64 ] || FRAGS+=("$REPO/configs/arm64.config")
+[ "$VARIANT$ARCH_SUFFIX" != matrix-inverse-arm64 ] || FRAGS+=("$REPO/configs/matrix-inverse-arm64.config")
 # The config every variant starts from, before its fragments.
 case $VARIANT in
 	distro|distro-off) START=(x86_64_defconfig kvm_guest.config) ;;

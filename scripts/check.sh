@@ -43,6 +43,29 @@ fi
 # T=prog[:fixture.variant.test],...: only these guest tests (kselftest cases: harness -r).
 [ -z "${T:-}" ] || export APPEND="${APPEND:-} execns.tests=$T"
 "$REPO/scripts/qemu-run.sh" check "$V" || true
+# Issue 11 items 5 and 3, after the guest tests (CHECK_EXTRA=0 skips both; they run by
+# default for the x86_64 debug kernel, i.e. in CI, not for T=... or other variants):
+#  feature-off: the series with CONFIG_EXECNS=n, a copy of this kernel's objects
+#    rebuilt incrementally (build/obj-<variant>-off), booted with the same check job: every
+#    test passes or skips (execns is ENOSYS, no /sys/kernel/execns, the CLI says so);
+#    CONFIG_WERROR=y: a compiler warning fails the build.
+#  config-matrix: every option the feature tests built the other way too, in one more
+#    kernel (scripts/config-matrix.sh --inverse).
+extra=0
+[ "$ARCH" = x86_64 ] && [ "$V" = debug ] && [ -z "${T:-}" ] && extra=1
+extra=${CHECK_EXTRA:-$extra}
+feature_off() {
+	"$REPO/scripts/build-kernel.sh" "$V-off" || return 1
+	"$REPO/scripts/qemu-run.sh" check "$V-off" || true
+	"$REPO/scripts/results.py" --mode check --allow "$REPO/tests/splat-allowlist.txt" \
+		"$LOGS/check-$(log_name "$V-off").log"
+}
+if [ "$extra" = 1 ]; then
+	say "feature off: the $V kernel with CONFIG_EXECNS=n"
+	hostcheck feature-off feature_off
+	say "config matrix: the options the feature tests, the other way (matrix-inverse kernel)"
+	hostcheck config-matrix "$REPO/scripts/config-matrix.sh" --inverse "$V"
+fi
 hl=()
 if [ "$ARCH" = x86_64 ] && [ -f "$LOGS/host-tests.log" ]; then
 	hl=(--host-log "$LOGS/host-tests.log" --host-rc "$(cat "$LOGS/host-tests.rc" 2>/dev/null || echo 1)")

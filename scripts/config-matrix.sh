@@ -21,6 +21,51 @@ set -euo pipefail
 # find_user(), SMP), EXECNS's "depends on" (RUST, MULTIUSER: not optional here); and EXECNS
 # itself: the whole series applied with the feature off must build warning-free.
 MATRIX_OPTS=${MATRIX_OPTS:-"USER_NS SYSVIPC PERF_EVENTS IA32_EMULATION PROC_FS SMP SYSFS BLOCK EPOLL SCHEDSTATS EXECNS"}
+CFG_OF() { # OPTION OBJDIR -> y or n
+	if grep -q "^CONFIG_$1=y" "$2/.config"; then echo y; else echo n; fi
+}
+
+# --inverse [ON]: the matrix in two kernels (make check, CI). The ON kernel (default: debug,
+# already built: base.config's value of every option) and the matrix-inverse kernel
+# (configs/matrix-inverse.config: every option at the other value, CONFIG_WERROR=y) built
+# here, warning-free; then every option of the list must differ between the two .configs.
+# CONFIG_EXECNS=n is the <ON>-off kernel that make check builds and boots.
+if [ "${1:-}" = --inverse ]; then
+	ON=${2:-debug}
+	[ -f "$(obj_dir "$ON")/.config" ] || die "matrix --inverse: build the $ON kernel first"
+	t0=$(date +%s)
+	rc=0
+	"$REPO/scripts/build-kernel.sh" matrix-inverse || rc=$?
+	inv=$(obj_dir matrix-inverse)
+	failed=0
+	echo "Config matrix in two kernels ($ON and matrix-inverse${ARCH_SUFFIX:+ $ARCH}; CONFIG_WERROR=y in both):"
+	for opt in $MATRIX_OPTS; do
+		if [ "$opt" = EXECNS ]; then
+			off=$(obj_dir "$ON-off")
+			if [ -f "$off/.config" ]; then printf '  %-16s %s=%s %s-off=%s\n' "$opt" "$ON" "$(CFG_OF "$opt" "$(obj_dir "$ON")")" "$ON" "$(CFG_OF "$opt" "$off")"
+			else printf '  %-16s in the %s-off kernel (make check builds it)\n' "$opt" "$ON"; fi
+			continue
+		fi
+		a=$(CFG_OF "$opt" "$(obj_dir "$ON")") b=n
+		[ $rc != 0 ] || b=$(CFG_OF "$opt" "$inv")
+		if [ "$opt" = PERF_EVENTS ] && [ "$ARCH" = x86_64 ] && [ "$a" = "$b" ]; then
+			printf '  %-16s %s=%s matrix-inverse=%s  (arch/x86/Kconfig selects it: off in ARCH=arm64 only)\n' "$opt" "$ON" "$a" "$b"
+		elif [ "$a" != "$b" ]; then
+			printf '  %-16s %s=%s matrix-inverse=%s  ok\n' "$opt" "$ON" "$a" "$b"
+		else
+			printf '  %-16s %s=%s matrix-inverse=%s  FAILED: not built both ways\n' "$opt" "$ON" "$a" "$b"
+			failed=$((failed + 1))
+		fi
+	done
+	if [ $rc != 0 ]; then
+		echo "matrix: the matrix-inverse kernel did not build warning-free (CONFIG_WERROR=y; $LOGS/build-$(log_name matrix-inverse).log)"
+		failed=$((failed + 1))
+	fi
+	echo "matrix --inverse: $(( $(date +%s) - t0 )) s, $failed failed"
+	[ $failed = 0 ]
+	exit
+fi
+
 O=$BUILD/obj-matrix
 [ -f "$BUILD/obj-base/.config" ] || die "build the base kernel first (make kernel VARIANT=base)"
 [ -f "$BUILD/.tree-manifest" ] || die "kernel tree not prepared: run 'make tree' first"
