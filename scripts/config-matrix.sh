@@ -50,6 +50,8 @@ if [ "${1:-}" = --inverse ]; then
 		[ $rc != 0 ] || b=$(CFG_OF "$opt" "$inv")
 		if [ "$opt" = PERF_EVENTS ] && [ "$ARCH" = x86_64 ] && [ "$a" = "$b" ]; then
 			printf '  %-16s %s=%s matrix-inverse=%s  (arch/x86/Kconfig selects it: off in ARCH=arm64 only)\n' "$opt" "$ON" "$a" "$b"
+		elif [ "$opt" = SCHEDSTATS ] && [ "$a" = "$b" ]; then
+			printf '  %-16s %s=%s matrix-inverse=%s  (needs PROC_FS: y in the distro kernel and make matrix)\n' "$opt" "$ON" "$a" "$b"
 		elif [ "$a" != "$b" ]; then
 			printf '  %-16s %s=%s matrix-inverse=%s  ok\n' "$opt" "$ON" "$a" "$b"
 		else
