@@ -9,8 +9,9 @@
 #          configs/distro.config, from build/src (make check CHECK_VARIANT=distro);
 #          the bzImage only (the defconfig's modules are not needed by the guest).
 #   <variant>-off (debug-off, distro-off): <variant> + configs/feature-off.config
-#          (CONFIG_EXECNS=n: the series applied, the feature off), seeded from
-#          build/obj-<variant> so that only what depends on CONFIG_EXECNS is rebuilt.
+#          (CONFIG_EXECNS=n: the series applied, the feature off), built in
+#          build/obj-<variant> itself, so that only what depends on CONFIG_EXECNS is
+#          rebuilt (each way: the next <variant> build switches it back).
 #   matrix-inverse: base + configs/matrix-inverse.config: every option the feature tests at
 #          the value opposite to base's (scripts/config-matrix.sh --inverse).
 #   stock: configs/base.config built from the PRISTINE tree (benchmark baseline);
@@ -50,14 +51,6 @@ if [ "$VARIANT" = stock ]; then
 	ensure_pristine
 else
 	[ -f "$BUILD/.tree-manifest" ] && [ -d "$S" ] || die "$S is not prepared: run 'make tree' first"
-fi
-# <variant>-off starts as a copy of <variant>'s objects: kbuild then rebuilds only what
-# depends on CONFIG_EXECNS (the feature's objects, kernel/user.c, fs/exec.c, fs/proc/base.c,
-# the Rust crates): a few minutes, not a full build.
-if [ "${VARIANT%-off}" != "$VARIANT" ] && [ ! -d "$O" ] && [ -f "$(obj_dir "${VARIANT%-off}")/vmlinux" ]; then
-	say "Seeding $O from $(obj_dir "${VARIANT%-off}") (incremental: only what depends on CONFIG_EXECNS is rebuilt)"
-	rm -rf "$O.tmp"
-	cp -a "$(obj_dir "${VARIANT%-off}")" "$O.tmp" && rm -f "$O.tmp/.execns-config-hash" && mv "$O.tmp" "$O"
 fi
 mkdir -p "$O"
 KMAKE=(submake -C "$S" O="$O" LLVM="$LLVM" "${KARCH[@]}")

@@ -100,7 +100,10 @@ variant_src() {
 		*) die "unknown VARIANT '$1' (expected base, debug, distro, stock, debug-off, distro-off or matrix-inverse)" ;;
 	esac
 }
-obj_dir() { echo "$BUILD/obj-$1$ARCH_SUFFIX"; }
+# <variant>-off (CONFIG_EXECNS=n) is built in <variant>'s own object directory: switching the
+# option there rebuilds only what tests it. (A copy of the directory would not do: kbuild's
+# command lines hold its absolute path, so objtool and then every object would be rebuilt.)
+obj_dir() { echo "$BUILD/obj-${1%-off}$ARCH_SUFFIX"; }
 # the name of a variant's logs: base, debug... (x86_64), base-arm64... (arm64)
 log_name() { echo "$1$ARCH_SUFFIX"; }
 
