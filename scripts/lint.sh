@@ -7,7 +7,8 @@
 #   3. clippy: the kernels are built with CLIPPY=1 (scripts/build-kernel.sh) and the
 #      feature's objects recompiled with it here; any clippy or rustc warning located in one
 #      of our files fails (stock 6.12 code is not ours to lint);
-#   4. rustdoc: `make rustdoc` of the given kernel variant, no warning in our files.
+#   4. rustdoc: `make rustdoc` of the given kernel variant, no warning in our files;
+#   5. no header but the feature's own names CONFIG_EXECNS (cheap feature-off switch).
 # usage: lint.sh [variant]   (default: base; the variant's kernel must be built; ARCH=arm64:
 # that architecture's build of it)
 set -uo pipefail
@@ -97,5 +98,13 @@ else
 	report rustdoc FAILED "make rustdoc failed ($rlog)"
 fi
 
-echo "lint: $((4 - fail)) passed, $fail failed"
+# 5. CONFIG_EXECNS is named only by the feature's own headers (and .c files): a header many
+#    files include that names it, even in a comment, makes fixdep record the option as a
+#    dependency of all of them, and switching it (the feature-off kernel) rebuilds the kernel.
+hdrs=$(cd "$SRC" && grep -rlw 'CONFIG_EXECNS' include arch/*/include 2>/dev/null |
+	grep -vxE 'include/linux/(execns|uid_table)\.h' | tr '\n' ' ' || true)
+if [ -z "$hdrs" ]; then report "option in headers" ok "only include/linux/{execns,uid_table}.h name CONFIG_EXECNS"
+else report "option in headers" FAILED "CONFIG_EXECNS named in $hdrs(fixdep: every includer depends on it)"; fi
+
+echo "lint: $((5 - fail)) passed, $fail failed"
 [ $fail = 0 ]
