@@ -45,8 +45,9 @@ fi
 "$REPO/scripts/qemu-run.sh" check "$V" || true
 # Issue 11 items 5 and 3, after the guest tests (CHECK_EXTRA=0 skips both; they run by
 # default for the x86_64 debug kernel, i.e. in CI, not for T=... or other variants):
-#  feature-off: the series with CONFIG_EXECNS=n, a copy of this kernel's objects
-#    rebuilt incrementally (build/obj-<variant>-off), booted with the same check job: every
+#  feature-off: the series with CONFIG_EXECNS=n, this kernel's objects rebuilt
+#    incrementally (in build/obj-<variant>: the next build switches the option back; see
+#    obj_dir in lib.sh), booted with the same check job: every
 #    test passes or skips (execns is ENOSYS, no /sys/kernel/execns, the CLI says so);
 #    CONFIG_WERROR=y: a compiler warning fails the build.
 #  config-matrix: every option the feature tests built the other way too, in one more
