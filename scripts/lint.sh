@@ -68,7 +68,10 @@ our_warnings() { # log
 # one compilation unit, linted whenever it is compiled: scripts/build-kernel.sh keeps the
 # log of the last build that compiled it.
 clog=$LOGS/clippy-$(log_name "$V").log
-feature_objs=$(cd "$REPO" && git ls-files -co --exclude-standard -- kernel/execns | grep '\.rs$' | sed 's/\.rs$/.o/')
+# The feature's crates: the objects of Kbuild built from a .rs file (the other .rs files of
+# kernel/execns/ are modules of those crates, not objects).
+feature_objs=$(cd "$REPO" && sed -n 's/^obj-\$(CONFIG_EXECNS) += \([a-z0-9_]*\)\.o$/\1/p' Kbuild |
+	while read -r o; do [ ! -f "kernel/execns/$o.rs" ] || echo "kernel/execns/$o.o"; done)
 # CONFIG_EXECNS=n (VARIANT=distro-off): kernel/execns/ is not built, nothing to recompile
 grep -q '^CONFIG_EXECNS=y' "$O/.config" || { feature_objs=; : > "$clog"; }
 # shellcheck disable=SC2086 # list of objects

@@ -2,16 +2,18 @@
 /*
  * execns(2): execve() that unshares namespaces and closes every file.
  *
- * The logic is in Rust (kernel/execns/execns.rs); fs/exec.c calls it at
- * three points of an exec:
+ * fs/exec.c checks the flags (EINVAL before anything else) and calls the
+ * logic, in Rust (kernel/execns/execns.rs), at three points of an exec:
  *
  *  - execns_prepare(), after the new credentials are prepared and before
- *    the point of no return: creates the new user namespace in
- *    bprm->cred, the new nsproxy, a private fs_struct and an empty file
- *    table, with every permission check and allocation that can fail;
+ *    the point of no return: creates the new user namespace in the
+ *    prepared credentials, the new nsproxy, a private fs_struct and an
+ *    empty file table, with every permission check and allocation that can
+ *    fail. On success *@ctx holds them (an opaque Rust object); on failure
+ *    whatever was made is already dropped;
  *  - execns_commit(), right after de_thread() in begin_new_exec(): installs
- *    them; it cannot fail;
- *  - execns_release(), from free_bprm(): drops whatever was prepared but
+ *    them with unshare_install() and consumes @ctx; it cannot fail;
+ *  - execns_release(), from free_bprm(): drops a @ctx that was prepared but
  *    not installed, so a failed exec leaves the caller unchanged.
  *
  * This header is also read by bindgen, so the Rust definitions are checked
@@ -22,46 +24,32 @@
 
 #include <uapi/linux/execns.h>
 
-struct linux_binprm;
-struct nsproxy;
-struct fs_struct;
-struct files_struct;
-
-/**
- * struct execns_ctx - state of one execns() call
- * @flags: the validated CLONE_* flags of the call
- * @nsproxy: the new namespaces, or NULL when no namespace flag was given
- * @fs: private copy of the caller's fs_struct (CLONE_NEWNS, CLONE_NEWUSER)
- * @files: the empty file table the new program starts with
- *
- * Lives on the stack of sys_execns() and is reached through
- * &linux_binprm.execns. The pointers are owned references; NULL once
- * installed or released.
- */
-struct execns_ctx {
-	unsigned int flags;
-	struct nsproxy *nsproxy;
-	struct fs_struct *fs;
-	struct files_struct *files;
-};
+struct cred;
 
 #ifdef CONFIG_EXECNS
-int execns_ctx_init(struct execns_ctx *ctx, int unshare_flags);
-int execns_prepare(struct linux_binprm *bprm);
-void execns_commit(struct linux_binprm *bprm);
-void execns_release(struct linux_binprm *bprm);
+int execns_prepare(unsigned int flags, struct cred *new, void **ctx);
+void execns_commit(void *ctx);
+void execns_release(void *ctx);
+/* C: kernel/execns/userns.c */
+bool execns_userns_allowed(void);
 #else
-static inline int execns_prepare(struct linux_binprm *bprm)
+static inline int execns_prepare(unsigned int flags, struct cred *new,
+				 void **ctx)
 {
 	return 0;
 }
 
-static inline void execns_commit(struct linux_binprm *bprm)
+static inline void execns_commit(void *ctx)
 {
 }
 
-static inline void execns_release(struct linux_binprm *bprm)
+static inline void execns_release(void *ctx)
 {
+}
+
+static inline bool execns_userns_allowed(void)
+{
+	return true;
 }
 #endif
 

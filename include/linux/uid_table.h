@@ -4,8 +4,8 @@
  *
  * With CONFIG_EXECNS the per-user accounting records are looked up in the
  * table of a user namespace instead of one global hash. The tables are in
- * Rust (rust/kernel/uid_table.rs, exported by kernel/execns/uidtable.rs);
- * C keeps allocating and freeing the records themselves (kernel/user.c).
+ * Rust (kernel/execns/uid_table.rs); C keeps allocating and freeing the
+ * records themselves, and free_uid() (kernel/user.c).
  * See Documentation/core-api/uid-table.rst.
  *
  * This header is also read by bindgen, so the Rust definitions are checked
@@ -22,18 +22,31 @@ struct seq_file;
 struct pid_namespace;
 struct pid;
 struct task_struct;
+struct cred;
 
 /* C: kernel/user.c (the records themselves, with or without the tables) */
 struct user_struct *user_struct_alloc(kuid_t uid);
 void user_struct_free(struct user_struct *up);
 
 #ifdef CONFIG_EXECNS
-/* Rust: kernel/execns/uidtable.rs */
+/* Rust: kernel/execns/uid_table.rs */
 int uid_table_init(struct user_struct *root);
+void uid_table_put(struct user_struct *up);
 void uid_table_ns_inherit(struct user_namespace *ns);
 void uid_table_ns_release(struct user_namespace *ns);
 int proc_uid_table_show(struct seq_file *m, struct pid_namespace *ns,
 			struct pid *pid, struct task_struct *task);
+
+/* C: kernel/sys.c */
+int set_cred_user(struct cred *new);
+
+#ifdef CONFIG_EXECNS_KUNIT_TEST
+/* Rust: the test cases of kernel/execns/uid_table_test.c; 0 or an errno */
+int uid_table_test_find_alloc(void);
+int uid_table_test_two_tables(void);
+int uid_table_test_growth(void);
+int uid_table_test_migration(void);
+#endif
 #else
 static inline void uid_table_ns_inherit(struct user_namespace *ns)
 {

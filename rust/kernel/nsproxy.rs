@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Namespace proxies: the set of namespaces a task uses.
+//!
+//! C header: [`include/linux/nsproxy.h`](srctree/include/linux/nsproxy.h).
+
+use crate::{
+    bindings,
+    cred::Credential,
+    error::{to_result, Result},
+    fdtable::FilesStruct,
+    fs_struct::FsStruct,
+    types::{ARef, AlwaysRefCounted, Opaque},
+};
+use core::ptr::{self, NonNull};
+
+/// Wraps the kernel's `struct nsproxy`.
+///
+/// # Invariants
+///
+/// Instances of this type are always ref-counted, that is, a call to `get_nsproxy` ensures that
+/// the allocation remains valid at least until the matching call to `put_nsproxy`.
+#[repr(transparent)]
+pub struct NsProxy(Opaque<bindings::nsproxy>);
+
+// SAFETY: An `NsProxy` is only reached through shared references or `ARef`s, and its last
+// reference may be dropped from any thread (`put_nsproxy()`).
+unsafe impl Send for NsProxy {}
+
+// SAFETY: Its namespace pointers never change once the nsproxy is made; the reference count is
+// atomic.
+unsafe impl Sync for NsProxy {}
+
+impl NsProxy {
+    /// Returns a raw pointer to the inner C struct.
+    #[inline]
+    pub fn as_ptr(&self) -> *mut bindings::nsproxy {
+        self.0.get()
+    }
+
+    /// Makes the new namespaces that the `CLONE_NEW*` bits of `flags` ask for, the others shared
+    /// with the current task, as `unshare()` does (`unshare_nsproxy_namespaces()`). Returns `None`
+    /// when `flags` asks for none.
+    ///
+    /// The permission checks are those of `unshare()`, in the user namespace of `new_cred` (the
+    /// credentials the new namespaces are made for, if not the current ones). A new mount
+    /// namespace moves the root and working directory of `new_fs` (else of the current task) to
+    /// its own mounts.
+    pub fn unshare(
+        flags: u32,
+        new_cred: Option<&Credential>,
+        new_fs: Option<&mut FsStruct>,
+    ) -> Result<Option<ARef<Self>>> {
+        let mut new = ptr::null_mut();
+        // SAFETY: `new_cred` and `new_fs` are null or valid (their types' invariants); `new_fs`,
+        // which a new mount namespace changes, is borrowed mutably. `new` is valid for writes.
+        to_result(unsafe {
+            bindings::unshare_nsproxy_namespaces(
+                flags as crate::ffi::c_ulong,
+                &mut new,
+                new_cred.map_or(ptr::null_mut(), Credential::as_ptr),
+                new_fs.map_or(ptr::null_mut(), |fs| fs.as_ptr()),
+            )
+        })?;
+        // SAFETY: On success `new` is null or a new nsproxy with one reference, which we own.
+        Ok(NonNull::new(new).map(|ns| unsafe { ARef::from_raw(ns.cast()) }))
+    }
+}
+
+// SAFETY: The type invariants guarantee that `NsProxy` is always ref-counted.
+unsafe impl AlwaysRefCounted for NsProxy {
+    #[inline]
+    fn inc_ref(&self) {
+        // SAFETY: The existence of a shared reference means that the refcount is nonzero.
+        unsafe { bindings::get_nsproxy(self.0.get()) };
+    }
+
+    #[inline]
+    unsafe fn dec_ref(obj: NonNull<Self>) {
+        // SAFETY: The safety requirements guarantee that the refcount is nonzero.
+        unsafe { bindings::put_nsproxy(obj.cast().as_ptr()) };
+    }
+}
+
+/// Installs what an `unshare()` prepared into the current task (`unshare_install()`): new
+/// namespaces, `fs_struct` and file table, each only if given. With `CLONE_SYSVSEM` or
+/// `CLONE_NEWIPC` in `flags`, the task is detached from its SysV semaphore undo list, with
+/// `CLONE_NEWIPC` from its shared memory segments too. The task's old `fs_struct` (if this was
+/// its last user) and its reference to its old file table are dropped. Cannot fail.
+///
+/// Credentials are not installed here: a caller that prepared new ones commits them afterwards,
+/// as `unshare()` does.
+pub fn unshare_install(
+    flags: u32,
+    nsproxy: Option<ARef<NsProxy>>,
+    fs: Option<FsStruct>,
+    files: Option<FilesStruct>,
+) {
+    let nsproxy = nsproxy.map_or(ptr::null_mut(), |ns| ARef::into_raw(ns).as_ptr().cast());
+    let fs = fs.map_or(ptr::null_mut(), |fs| fs.into_raw().as_ptr());
+    let files = files.map_or(ptr::null_mut(), |f| f.into_raw().as_ptr());
+    // SAFETY: Each pointer is null or carries a reference we own (taken out of its owner above),
+    // which `unshare_install()` takes over; `fs` has no other user (`FsStruct`'s invariant).
+    unsafe { bindings::unshare_install(flags as crate::ffi::c_ulong, nsproxy, fs, files) };
+}
