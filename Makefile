@@ -30,7 +30,8 @@ B := $(abspath $(BUILD))
 .NOTPARALLEL:
 .DEFAULT_GOAL := help
 .PHONY: help setup tree kernel headers payload initramfs host-tests run shell check check-arm64 \
-	bench stress profile matrix distro-compile-test lint results clean distclean x86-only
+	bench stress profile matrix distro-compile-test lint results clean distclean x86-only \
+	patches bisect-check
 
 help:
 	@echo 'execns pipeline targets (details: PIPELINE.md):'
@@ -51,6 +52,9 @@ help:
 	@echo '  make stress     fuzzer + concurrency stress on the debug kernel (scripts/stress.sh)'
 	@echo '  make profile    per-function instruction profile of setuid churn (after make bench)'
 	@echo '  make lint       checkpatch, rustfmt, clippy and rustdoc gates (also run by make check)'
+	@echo '  make patches    the series as $(BUILD)/patches/*.patch (format-patch, cover letter),'
+	@echo '                  checked against $(BUILD)/src and with checkpatch --strict'
+	@echo '  make bisect-check  build every prefix of $(BUILD)/patches with the base config'
 	@echo '  make matrix     build the options the feature tests (USER_NS, SYSVIPC...) on and off, WERROR'
 	@echo '  make distro-compile-test  compile kernel/ fs/ block/ ... with Debian'"'"'s 6.12 config + Rust'
 	@echo '  make clean      remove builds (keeps the extracted pristine tree)'
@@ -127,6 +131,12 @@ lint: setup tree
 matrix: x86-only setup tree
 	@$(S)/build-kernel.sh base
 	@$(S)/config-matrix.sh
+
+patches: setup
+	@$(S)/make-patches.sh
+
+bisect-check: x86-only patches
+	@$(S)/bisect-check.sh
 
 # bench, stress, profile, the config matrix and the Debian compile test: x86_64 only
 x86-only:
