@@ -65,6 +65,8 @@ printf '%s\n' "${touched[@]}" > "$B/.touched"
 say "bisect-check: $BSRC back to pristine ($reset files restored), ${#series[@]} patches to build"
 
 KMAKE=(submake -C "$BSRC" O="$BOBJ" LLVM="$LLVM")
+# long and in the background: leave the CPUs to interactive work first
+renice -n 10 -p $$ >/dev/null
 ours=$(series_files | sort -u | sed 's/[.]/\\./g' | paste -sd'|')
 report=$B/report.txt
 {
@@ -83,8 +85,8 @@ for p in "${series[@]}"; do
 		"$BSRC/scripts/kconfig/merge_config.sh" -m -O "$BOBJ" "$BOBJ/.config" "$REPO/configs/base.config" &&
 		"${KMAKE[@]}" olddefconfig; } > "$log" 2>&1; then
 		result=FAILED notes="configuration failed"
-	elif ! nice "${KMAKE[@]}" -j"$JOBS" >> "$log" 2>&1; then
-		result=FAILED notes="build failed: $(grep -m1 -E '(error|Error)[: ]' "$log" | cut -c1-100)"
+	elif ! "${KMAKE[@]}" -j"$JOBS" >> "$log" 2>&1; then
+		result=FAILED notes="build failed: $(grep -m1 -E '(error|Error)[: ]' "$log" | cut -c1-100 || true)"
 	fi
 	# requested options this prefix does not have yet (their Kconfig comes later)
 	missing=$(grep -oE '^CONFIG_[A-Za-z0-9_]+=[ym]' "$REPO/configs/base.config" | cut -d= -f1 |
