@@ -87,19 +87,12 @@ initramfs: payload
 host-tests: payload
 	@$(S)/host-tests.sh
 
-run: setup tree
-	@$(S)/build-kernel.sh $(RUN_VARIANT)
-	@$(S)/build-payload.sh $(RUN_VARIANT)
-	@$(S)/mkinitramfs.sh
-	@rc=0; ECHO=1 TIMEOUT=$${RUN_TIMEOUT:-600} $(S)/qemu-run.sh demo $(RUN_VARIANT) || rc=$$?; \
-	echo; $(S)/results.py --mode run --job demo --allow tests/splat-allowlist.txt $(B)/logs/demo-$(RUN_VARIANT)$(SFX).log || \
-	{ [ $$rc != 0 ] || rc=1; }; exit $$rc
+# the chain (scripts/lib.sh): prepare, build, payload, initramfs, boot, parse
+run: setup
+	@ECHO=1 TIMEOUT=$${RUN_TIMEOUT:-600} $(S)/chain.sh $(RUN_VARIANT) demo
 
-shell: setup tree
-	@$(S)/build-kernel.sh $(RUN_VARIANT)
-	@$(S)/build-payload.sh $(RUN_VARIANT)
-	@$(S)/mkinitramfs.sh
-	@INTERACTIVE=1 $(S)/qemu-run.sh shell $(RUN_VARIANT)
+shell: setup
+	@INTERACTIVE=1 $(S)/chain.sh --until boot $(RUN_VARIANT) shell
 
 check:
 	@CHECK_VARIANT=$(CHECK_VARIANT) $(S)/check.sh
