@@ -11,7 +11,8 @@
 # puts every file the series touches back to its pristine content.
 # Output: a table (patch, result, seconds, warnings) on stdout and in
 # build/bisect/report.txt; build logs build/bisect/logs/<nn>.log. BISECT_FROM=<n> starts
-# at patch n (the tree is brought to patch n-1 without building).
+# at patch n (the tree is brought to patch n-1 without building), BISECT_TO=<n> stops
+# after patch n (the final .config check is then skipped).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -98,8 +99,9 @@ for p in "${series[@]}"; do
 	[ -z "$missing" ] || notes="${notes:+$notes; }not yet in Kconfig: $missing"
 	[ "$result" = ok ] || fail=1
 	printf '%-66s %-7s %6d  %s\n' "$p" "$result" $(( $(date +%s) - t0 )) "$notes" | tee -a "$report"
+	[ "$i" != "${BISECT_TO:-}" ] || break
 done
-if [ "$fail" = 0 ]; then
+if [ "$fail" = 0 ] && [ "$i" = ${#series[@]} ]; then
 	if ! d=$(diff <(grep '^CONFIG_' "$(obj_dir base)/.config") <(grep '^CONFIG_' "$BOBJ/.config")); then
 		echo "$d" | head -20
 		echo "after the last patch the .config differs from the base kernel's (above)" | tee -a "$report"
