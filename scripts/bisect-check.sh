@@ -7,8 +7,9 @@
 # changed. A step fails if the build fails or prints a compiler warning located in a file
 # the series touches. After the last patch the .config must be the base kernel's.
 # The first run seeds build/bisect from build/src and build/obj-base (their paths
-# rewritten in kbuild's command files, so that nothing is rebuilt for the move), then
-# puts every file the series touches back to its pristine content.
+# rewritten in kbuild's command files, so that nothing is rebuilt for the move). Each
+# prefix is made in a staging copy of the touched files and synced into build/bisect/src
+# by content, so unchanged files keep their mtimes (an interrupted run resumes cheaply).
 # Output: a table (patch, result, seconds, warnings) on stdout and in
 # build/bisect/report.txt; build logs build/bisect/logs/<nn>.log. BISECT_FROM=<n> starts
 # at patch n (the tree is brought to patch n-1 without building), BISECT_TO=<n> stops
@@ -46,24 +47,44 @@ if [ ! -f "$B/.seeded" ]; then
 	touch "$B/.seeded"
 fi
 
-# ---- back to pristine: every file the series (or the last run) touches ----------------
+# ---- the prefixes: built in a staging tree, synced into build/bisect/src ----------------
+# $STAGE holds the pristine version of every file the series (or the last run) touches;
+# the patches are applied there one at a time, and before each build every touched file
+# of $BSRC whose content differs from $STAGE's is rewritten (or removed): a file that
+# already has the right content keeps its mtime, so kbuild rebuilds only what the prefix
+# changes (and an interrupted run resumes where it stopped).
 series_files() {
 	grep -h '^diff --git a/' "$B/patches"/*.patch | awk '{print substr($3, 3)}'
 	cat "$B/.touched" 2>/dev/null || true
 }
 mapfile -t touched < <(series_files | sort -u)
-reset=0
-for f in "${touched[@]}"; do
-	if [ -f "$P/$f" ]; then
-		if ! cmp -s "$P/$f" "$BSRC/$f"; then
-			rm -f "$BSRC/$f"; cp "$P/$f" "$BSRC/$f"; reset=$((reset + 1))
-		fi
-	elif [ -e "$BSRC/$f" ]; then
-		rm -f "$BSRC/$f"; reset=$((reset + 1))
-	fi
-done
 printf '%s\n' "${touched[@]}" > "$B/.touched"
-say "bisect-check: $BSRC back to pristine ($reset files restored), ${#series[@]} patches to build"
+STAGE=$B/stage
+rm -rf "$STAGE"
+mkdir -p "$STAGE"
+for f in "${touched[@]}"; do
+	[ -f "$P/$f" ] || continue
+	mkdir -p "$STAGE/$(dirname "$f")"
+	cp "$P/$f" "$STAGE/$f"
+done
+sync_prefix() { # -> number of files rewritten in $BSRC
+	local f n=0
+	for f in "${touched[@]}"; do
+		if [ -f "$STAGE/$f" ]; then
+			cmp -s "$STAGE/$f" "$BSRC/$f" && continue
+			mkdir -p "$BSRC/$(dirname "$f")"
+			rm -f "$BSRC/$f"; cp "$STAGE/$f" "$BSRC/$f"
+			chmod --reference="$STAGE/$f" "$BSRC/$f"
+		elif [ -e "$BSRC/$f" ]; then
+			rm -f "$BSRC/$f"
+		else
+			continue
+		fi
+		n=$((n + 1))
+	done
+	echo $n
+}
+say "bisect-check: ${#series[@]} patches to build in $BSRC"
 
 KMAKE=(submake -C "$BSRC" O="$BOBJ" LLVM="$LLVM")
 # long and in the background: leave the CPUs to interactive work first
@@ -77,11 +98,12 @@ report=$B/report.txt
 fail=0 i=0 start_all=$(date +%s)
 for p in "${series[@]}"; do
 	i=$((i + 1))
-	(cd "$BSRC" && GIT_CEILING_DIRECTORIES=$B git apply --whitespace=nowarn "$B/patches/$p") || {
+	(cd "$STAGE" && GIT_CEILING_DIRECTORIES=$B git apply --whitespace=nowarn "$B/patches/$p") || {
 		printf '%-66s %-7s %6s  %s\n' "$p" FAILED 0 "does not apply" | tee -a "$report"; fail=1; break; }
 	[ "$i" -ge "${BISECT_FROM:-1}" ] || continue
 	log=$B/logs/$(printf %02d $i).log
 	t0=$(date +%s) result=ok notes=
+	synced=$(sync_prefix)
 	if ! { "${KMAKE[@]}" tinyconfig &&
 		"$BSRC/scripts/kconfig/merge_config.sh" -m -O "$BOBJ" "$BOBJ/.config" "$REPO/configs/base.config" &&
 		"${KMAKE[@]}" olddefconfig; } > "$log" 2>&1; then
@@ -97,6 +119,7 @@ for p in "${series[@]}"; do
 		result=FAILED notes="$w warning(s) in the series' files (see $log)"
 	fi
 	[ -z "$missing" ] || notes="${notes:+$notes; }not yet in Kconfig: $missing"
+	notes="$synced files changed${notes:+; $notes}"
 	[ "$result" = ok ] || fail=1
 	printf '%-66s %-7s %6d  %s\n' "$p" "$result" $(( $(date +%s) - t0 )) "$notes" | tee -a "$report"
 	[ "$i" != "${BISECT_TO:-}" ] || break

@@ -66,4 +66,4 @@ for t in "$REPO"/tests/guest/* "$GUEST"/tests/*; do
 done
 rm -rf "$GUEST/tests"
 cp "$KSFT/execns/settings" "$G/settings"
-say "payload: $(find "$GUEST/bin" -type f | wc -l) files in bin/; kselftest tree $KSFT: $(grep -c . "$KSFT/kselftest-list.txt") tests ($(cut -d: -f1 "$KSFT/kselftest-list.txt" | sort | uniq -c | awk '{printf "%s%s %s", NR > 1 ? ", " : "", $1, $2}'))"
+say "payload: $(find "$GUEST/bin" -type f | wc -l) files in bin/; kselftest tree $KSFT: $(grep -c . "$KSFT/kselftest-list.txt") tests ($(cut -d: -f1 "$KSFT/kselftest-list.txt" | sort | uniq -c | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2}'))"

@@ -137,10 +137,12 @@ def read_map(path):
                 cur.drop.append(re.compile(line.split(None, 1)[1]))
             elif kw == 'body':
                 cur.body.append(line.split(None, 1)[1] if len(words) > 1 else '')
-            elif kw == 'lines' and len(words) in (3, 5) and (len(words) == 3 or words[3] == '..'):
+            elif kw == 'lines' and len(words) in (3, 4, 5) and (len(words) == 3 or words[3] == '..'):
                 try:
                     rfrom = re.compile(words[2])
-                    rto = re.compile(words[4]) if len(words) == 5 else None
+                    # "<re> ..": to the end of the change; "<re> .. <re2>": to a line matching re2
+                    rto = re.compile(words[4]) if len(words) == 5 else \
+                        re.compile(r'(?!)') if len(words) == 4 else None
                 except re.error as e:
                     raise MapError('%s: bad regex: %s' % (where, e))
                 rules.append([cur, words[1], rfrom, rto, where, 0])
