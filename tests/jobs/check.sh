@@ -11,6 +11,12 @@
 # those cases (-r <case> for each, passed by runner.sh from KSELFTEST_<PROG>_ARGS).
 K=/kselftest
 cd /tmp || exit 1
+# runner.sh writes each test's output to its logfile, /dev/stdout: without that link
+# (scripts/guest-init.sh makes it) the output would go into a file of that name
+if [ ! -L /dev/stdout ]; then
+	echo "### check: /dev/stdout is not a link to /proc/self/fd/1: kselftest's output would be lost"
+	exit 1
+fi
 set --
 [ -z "$EXECNS_TEST_TIMEOUT" ] || set -- -o "$EXECNS_TEST_TIMEOUT"
 list=$(cat "$K/kselftest-list.txt")
