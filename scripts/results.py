@@ -181,14 +181,22 @@ def kselftest_blocks(lines):
     prefixed with '# ', unprefixed once: the program's TAP/KTAP as it printed it) and an
     exit status read from its result line: 'ok' 0, '# SKIP' 4, '# TIMEOUT' 124,
     '# exit=N' N; None without a result line (the test hung or took the guest down).
-    Kernel messages interleaved on the console carry no prefix and are left out."""
+    Kernel messages interleaved on the console carry no prefix and are left out.
+    'logged' says whether runner.sh's own '# timeout set to' line came before the test:
+    runner.sh writes it, and the test's output, to its logfile (/dev/stdout); without
+    it the output went elsewhere and the test's results are missing."""
     blocks = {}
     cur = None
+    logged = False
     for l in lines:
+        if re.match(r'^# (timeout set to|overriding timeout to) \d+', l):
+            logged = True
+            continue
         m = KSFT_HEADER.match(l)
         if m:
             cur = '%s:%s' % (m.group(1), m.group(2))
-            blocks[cur] = {'lines': [], 'rc': None}
+            blocks[cur] = {'lines': [], 'rc': None, 'logged': logged}
+            logged = False
             continue
         m = KSFT_RESULT.match(l)
         if m:
@@ -293,6 +301,9 @@ def main():
                 continue
             t, nres = parse_tap(b['lines'], name)
             rc = b['rc']
+            if not b.get('logged', True):
+                t.fail('%s: runner.sh\'s log lines (and so the test\'s output) are not in the log: '
+                       'its logfile /dev/stdout is not the console?' % name)
             if rc is None:
                 # one failure for a program that took the guest down (not one per missing result)
                 t.failures = [f for f in t.failures if 'plan 1..' not in f]
