@@ -584,23 +584,32 @@ TEST(feature_all_or_nothing)
 	bool nr = !access("/sys/kernel/execns/nr", F_OK);
 	bool dir = !access("/sys/kernel/execns", F_OK);
 	bool table = !access("/proc/self/uid_table", F_OK);
+	struct utsname u;
 	long ret;
+	int err;
 
 	if (access("/proc/self/status", F_OK) || access("/sys/kernel", F_OK))
 		SKIP(return, "needs /proc and /sys mounted");
 	errno = 0;
 	ret = syscall(__NR_execns, -1, "/nonexistent", NULL, NULL, 0L, 0L);
+	err = errno;
 	EXPECT_EQ(-1, ret);
 	TH_LOG("execns: %s, /sys/kernel/execns/nr: %s, /proc/self/uid_table: %s",
-	       strerror(errno), nr ? "yes" : "no", table ? "yes" : "no");
+	       strerror(err), nr ? "yes" : "no", table ? "yes" : "no");
 	if (nr) {
-		EXPECT_EQ(EINVAL, errno);
+		EXPECT_EQ(EINVAL, err);
 		EXPECT_TRUE(table);
-	} else {
-		EXPECT_EQ(ENOSYS, errno);
-		EXPECT_FALSE(dir);
-		EXPECT_FALSE(table);
+		return;
 	}
+	EXPECT_FALSE(dir);
+	EXPECT_FALSE(table);
+	/*
+	 * 463 is free on 6.12 without execns; later kernels give it to another
+	 * call (setxattrat() from 6.13), whose errors say nothing about execns.
+	 */
+	uname(&u);
+	if (!strncmp(u.release, "6.12.", 5))
+		EXPECT_EQ(ENOSYS, err);
 }
 
 /* ------------------------------------------------------------------ */
