@@ -138,7 +138,7 @@ x86-only:
 clean:
 	rm -rf $(B)/src $(B)/src.tmp $(B)/obj-* $(B)/guest $(B)/guest-arm64 $(B)/headers \
 		$(B)/headers-arm64 $(B)/busybox-arm64 $(B)/initramfs* \
-		$(B)/logs $(B)/tools $(B)/.tree-*
+		$(B)/logs $(B)/tools $(B)/.tree-* $(B)/patches $(B)/.patches-* $(B)/bisect
 
 distclean:
 	rm -rf $(B)
