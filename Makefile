@@ -30,7 +30,8 @@ B := $(abspath $(BUILD))
 .NOTPARALLEL:
 .DEFAULT_GOAL := help
 .PHONY: help setup tree kernel headers payload initramfs host-tests run shell check check-arm64 \
-	bench stress profile matrix distro-compile-test lint results clean distclean x86-only
+	bench stress profile matrix distro-compile-test lint results clean distclean x86-only \
+	patches bisect-check
 
 help:
 	@echo 'execns pipeline targets (details: PIPELINE.md):'
@@ -51,6 +52,9 @@ help:
 	@echo '  make stress     fuzzer + concurrency stress on the debug kernel (scripts/stress.sh)'
 	@echo '  make profile    per-function instruction profile of setuid churn (after make bench)'
 	@echo '  make lint       checkpatch, rustfmt, clippy and rustdoc gates (also run by make check)'
+	@echo '  make patches    the series as $(BUILD)/patches/*.patch (format-patch, cover letter),'
+	@echo '                  checked against $(BUILD)/src and with checkpatch --strict'
+	@echo '  make bisect-check  build every prefix of $(BUILD)/patches with the base config'
 	@echo '  make matrix     build the options the feature tests (USER_NS, SYSVIPC...) on and off, WERROR'
 	@echo '  make distro-compile-test  compile kernel/ fs/ block/ ... with Debian'"'"'s 6.12 config + Rust'
 	@echo '  make clean      remove builds (keeps the extracted pristine tree)'
@@ -83,19 +87,12 @@ initramfs: payload
 host-tests: payload
 	@$(S)/host-tests.sh
 
-run: setup tree
-	@$(S)/build-kernel.sh $(RUN_VARIANT)
-	@$(S)/build-payload.sh $(RUN_VARIANT)
-	@$(S)/mkinitramfs.sh
-	@rc=0; ECHO=1 TIMEOUT=$${RUN_TIMEOUT:-600} $(S)/qemu-run.sh demo $(RUN_VARIANT) || rc=$$?; \
-	echo; $(S)/results.py --mode run --job demo --allow tests/splat-allowlist.txt $(B)/logs/demo-$(RUN_VARIANT)$(SFX).log || \
-	{ [ $$rc != 0 ] || rc=1; }; exit $$rc
+# the chain (scripts/lib.sh): prepare, build, payload, initramfs, boot, parse
+run: setup
+	@ECHO=1 TIMEOUT=$${RUN_TIMEOUT:-600} $(S)/chain.sh $(RUN_VARIANT) demo
 
-shell: setup tree
-	@$(S)/build-kernel.sh $(RUN_VARIANT)
-	@$(S)/build-payload.sh $(RUN_VARIANT)
-	@$(S)/mkinitramfs.sh
-	@INTERACTIVE=1 $(S)/qemu-run.sh shell $(RUN_VARIANT)
+shell: setup
+	@INTERACTIVE=1 $(S)/chain.sh --until boot $(RUN_VARIANT) shell
 
 check:
 	@CHECK_VARIANT=$(CHECK_VARIANT) $(S)/check.sh
@@ -109,10 +106,10 @@ results:
 	$(S)/results.py --mode check --allow tests/splat-allowlist.txt $$hl $(B)/logs/check-$(CHECK_VARIANT)$(SFX).log
 
 bench: x86-only setup tree
-	@if [ -x $(S)/bench.sh ]; then $(S)/bench.sh; else echo "bench: scripts/bench.sh not written yet"; fi
+	@$(S)/bench.sh
 
 stress: x86-only setup tree
-	@if [ -x $(S)/stress.sh ]; then $(S)/stress.sh; else echo "stress: scripts/stress.sh not written yet"; fi
+	@$(S)/stress.sh
 
 profile: x86-only setup
 	$(S)/profile.sh
@@ -128,6 +125,12 @@ matrix: x86-only setup tree
 	@$(S)/build-kernel.sh base
 	@$(S)/config-matrix.sh
 
+patches: setup
+	@$(S)/make-patches.sh
+
+bisect-check: x86-only patches
+	@$(S)/bisect-check.sh
+
 # bench, stress, profile, the config matrix and the Debian compile test: x86_64 only
 x86-only:
 	@[ -z "$(SFX)" ] || { echo "make $(MAKECMDGOALS): x86_64 only, not ARCH=$(ARCH)" >&2; exit 1; }
@@ -135,7 +138,7 @@ x86-only:
 clean:
 	rm -rf $(B)/src $(B)/src.tmp $(B)/obj-* $(B)/guest $(B)/guest-arm64 $(B)/headers \
 		$(B)/headers-arm64 $(B)/busybox-arm64 $(B)/initramfs* \
-		$(B)/logs $(B)/tools $(B)/.tree-*
+		$(B)/logs $(B)/tools $(B)/.tree-* $(B)/patches $(B)/.patches-* $(B)/bisect
 
 distclean:
 	rm -rf $(B)

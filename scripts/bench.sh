@@ -1,9 +1,9 @@
 #!/bin/bash
 # make bench: A/B benchmark of this project's kernel against stock 6.12 (issue 6).
 #   1. builds the stock kernel (pristine tree, configs/base.config; variant stock) and
-#      ours (variant base), one after the other, with scripts/build-kernel.sh
-#   2. builds the payload (scripts/build-payload.sh; bench/ included) and a private
-#      initramfs build/initramfs-bench.cpio.gz (scripts/mkinitramfs.sh)
+#      ours (variant base), one after the other (the chain of scripts/lib.sh, up to build)
+#   2. builds the payload (bench/ included) and a private initramfs
+#      build/initramfs-bench.cpio.gz (the chain's payload and initramfs steps)
 #   3. boots both at the same time with BENCH=1 (QEMU -icount shift=0,sleep=off: guest
 #      ns == instructions, so host load does not matter) and the job 'bench'
 #      (tests/jobs/bench.sh -> /bin/execns-bench); serial logs build/logs/bench-<v>.log
@@ -28,32 +28,32 @@ export TIMEOUT=${BENCH_TIMEOUT:-3600}
 export BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}   # booting under -icount takes minutes on a busy host
 unset KVM
 
-[ -f "$BUILD/.tree-manifest" ] || "$REPO/scripts/prepare-tree.sh"
+# the chain (scripts/lib.sh) for each kernel: prepare and build, the payload and a private
+# initramfs once, then the two boots at the same time, then parse each log
 BOOT=${BENCH_BOOT:-stock base}
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-	for v in $BOOT; do "$REPO/scripts/build-kernel.sh" $v; done
-fi
+skip=()
+[ "${BENCH_SKIP_BUILD:-0}" != 1 ] || skip=(--skip build)
 for v in $BOOT; do
+	chain --until build "${skip[@]}" "$v" bench
 	[ -f "$(obj_dir $v)/arch/x86/boot/bzImage" ] || die "no $v kernel: $(obj_dir $v)/arch/x86/boot/bzImage"
 done
-"$REPO/scripts/build-payload.sh" base
+chain --from payload --until initramfs --initrd "$INITRD" base bench
 [ -x "$BUILD/guest/bin/execns-bench" ] || die "the payload has no bin/execns-bench (bench/Makefile install-guest)"
-"$REPO/scripts/mkinitramfs.sh" "$INITRD"
 
 APPEND="${APPEND:-} execns.bench_reps=$REPS execns.bench_scale=$SCALE${BENCH_ONLY:+ execns.bench_only=$BENCH_ONLY}"
 # one vCPU: every figure is single-threaded, and a second (idle) CPU only adds IPIs
 # and timer work to the instruction counts
 export QEMU_SMP=${QEMU_SMP:-1}
-export APPEND INITRD BENCH=1
+export APPEND BENCH=1
 rcs=()
 if [ "${BENCH_SERIAL:-0}" = 1 ]; then
 	for v in $BOOT; do
-		rc=0; "$REPO/scripts/qemu-run.sh" bench $v || rc=$?; rcs+=("$v=$rc")
+		rc=0; chain --from boot --until boot --initrd "$INITRD" $v bench || rc=$?; rcs+=("$v=$rc")
 	done
 else
 	declare -A pids
 	for v in $BOOT; do
-		"$REPO/scripts/qemu-run.sh" bench $v & pids[$v]=$!
+		chain --from boot --until boot --initrd "$INITRD" $v bench & pids[$v]=$!
 		sleep 2
 	done
 	for v in $BOOT; do
@@ -65,8 +65,7 @@ say "bench jobs finished: ${rcs[*]}"
 bad=0
 for v in stock base; do
 	echo "---- splat scan of $LOGS/bench-$v.log"
-	"$REPO/scripts/results.py" --mode run --job bench --allow "$REPO/tests/splat-allowlist.txt" \
-		"$LOGS/bench-$v.log" | tail -4 || bad=1
+	chain --from parse $v bench | tail -4 || bad=1
 done
 
 ver=$(kernel_version "$(pristine_dir)")

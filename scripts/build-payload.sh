@@ -1,10 +1,12 @@
 #!/bin/bash
 # Build the guest payload into build/guest/ (wiped first):
 #   UAPI headers: make headers_install INSTALL_HDR_PATH=build/headers (prepared tree)
-#   1. kselftests: tools/testing/selftests/execns of the prepared tree -> build/guest/tests
+#   1. kselftests: make -C tools/testing/selftests TARGETS=execns install
+#      INSTALL_PATH=build/guest/kselftest (the prepared tree, objects in build/obj-kselftest)
 #   2. make -C userspace install-guest DESTDIR=build/guest KHDR=build/headers/include
 #   3. make -C samples   install-guest DESTDIR=build/guest KHDR=build/headers/include
-# A builder whose directory or target does not exist (yet) is skipped with a note.
+#   4. tests/guest/* and the tests userspace/ installs: the execns-guest collection of
+#      build/guest/kselftest (kselftest-list.txt), run by run_kselftest.sh like execns/
 # ARCH=arm64: headers, payload and logs named ...-arm64 (build/guest-arm64...), the C
 # programs built with aarch64-linux-gnu-gcc, the Rust ones for aarch64-unknown-linux-gnu
 # (std compiled from rust-src: see userspace/Makefile), bench/ into build/bench-arm64.
@@ -24,48 +26,25 @@ submake -C "$SRC" O="$O" LLVM="$LLVM" "${KARCH[@]}" headers_install INSTALL_HDR_
 
 [ "${2:-}" != headers-only ] || exit 0
 rm -rf "$GUEST"
-mkdir -p "$GUEST/bin" "$GUEST/tests" "$GUEST/jobs"
+mkdir -p "$GUEST/bin" "$GUEST/jobs"
 
-KST=$SRC/tools/testing/selftests/execns
-if [ -f "$KST/Makefile" ]; then
-	say "kselftests: $KST -> $GUEST/tests"
-	submake -C "$KST" CC="$CROSS_CC" "LDFLAGS=-static" OUTPUT="$GUEST/tests" \
-		KHDR_INCLUDES="-isystem $HDR/include" 2>&1 | tee "$LOGS/$(log_name kselftests-build).log"
-	[ "${PIPESTATUS[0]}" = 0 ] || die "building the kselftests failed (log: $LOGS/$(log_name kselftests-build).log)"
-	# lib.mk's own lists: TEST_GEN_PROGS/TEST_PROGS are tests; TEST_GEN_FILES and
-	# TEST_GEN_PROGS_EXTENDED are helpers, listed in tests/.not-tests so the check job
-	# does not run them as tests. TEST_PROGS (scripts) are copied next to them.
-	mkdir -p "$BUILD/tools"
-	cat > "$BUILD/tools/ksft-vars.mk" <<'MK'
-execns-print-ksft-vars:
-	@echo "TESTS $(notdir $(TEST_GEN_PROGS) $(TEST_PROGS))"
-	@echo "HELPERS $(notdir $(TEST_GEN_FILES) $(TEST_GEN_PROGS_EXTENDED))"
-	@echo "SCRIPTS $(TEST_PROGS)"
-MK
-	vars=$(submake -s -C "$KST" -f Makefile -f "$BUILD/tools/ksft-vars.mk" execns-print-ksft-vars \
-		CC="$CROSS_CC" OUTPUT="$GUEST/tests" KHDR_INCLUDES="-isystem $HDR/include")
-	for f in $(echo "$vars" | sed -n 's/^SCRIPTS //p'); do install -m 0755 "$KST/$f" "$GUEST/tests/"; done
-	tests=$(echo "$vars" | sed -n 's/^TESTS //p')
-	for h in $(echo "$vars" | sed -n 's/^HELPERS //p'); do
-		case " $tests " in *" $h "*) ;; *) echo "$h" >> "$GUEST/tests/.not-tests" ;; esac
-	done
-	[ ! -f "$GUEST/tests/.not-tests" ] || say "kselftests: helpers (not run as tests): $(tr '\n' ' ' < "$GUEST/tests/.not-tests")"
-else
-	say "kselftests: skipped (no tools/testing/selftests/execns/Makefile in the repo yet)"
-fi
+# 1. The kselftests, the standard way: the prepared tree's tools/testing/selftests with
+# TARGETS=execns (patch 0009 adds it to the default TARGETS), built out of tree and
+# installed into $KSFT: run_kselftest.sh, kselftest/runner.sh, kselftest-list.txt and
+# execns/ (programs, helpers, settings, config).
+KSFT=$GUEST/kselftest
+KLOG=$LOGS/$(log_name kselftests-build).log
+say "kselftests: make -C tools/testing/selftests TARGETS=execns install INSTALL_PATH=$KSFT (log: $KLOG)"
+submake -C "$SRC/tools/testing/selftests" TARGETS=execns FORCE_TARGETS=1 O="$BUILD/obj-kselftest$ARCH_SUFFIX" \
+	CC="$CROSS_CC" LDFLAGS=-static KHDR_INCLUDES="-isystem $HDR/include" \
+	install INSTALL_PATH="$KSFT" > "$KLOG" 2>&1 || { tail -30 "$KLOG"; die "building/installing the kselftests failed (log: $KLOG)"; }
+grep -q '^execns:' "$KSFT/kselftest-list.txt" || die "kselftests: no execns tests in $KSFT/kselftest-list.txt (log: $KLOG)"
 
-# The cross builds: their own object directories (the Makefiles' BUILD), compiler and Rust target.
+# 2., 3. (and bench/: the benchmark and stress programs) make install-guest. The cross
+# builds: their own object directories (the Makefiles' BUILD), compiler and Rust target.
 cross=()
 [ "$ARCH" = x86_64 ] || cross=(CC="$CROSS_CC" TARGET="$RUST_TARGET")
 for d in userspace samples bench; do
-	if [ ! -f "$REPO/$d/Makefile" ]; then
-		say "$d: skipped (no $d/Makefile yet)"
-		continue
-	fi
-	if submake -C "$REPO/$d" -n install-guest DESTDIR="$GUEST" KHDR="$HDR/include" 2>&1 | grep -q "No rule to make target 'install-guest'"; then
-		say "$d: skipped (no install-guest target yet)"
-		continue
-	fi
 	say "$d: make install-guest"
 	# bench/ builds into bench/build: the cross build gets a directory of its own
 	objs=()
@@ -74,5 +53,17 @@ for d in userspace samples bench; do
 		| tee "$LOGS/$(log_name "$d-install-guest").log"
 	[ "${PIPESTATUS[0]}" = 0 ] || die "make -C $d install-guest failed (log: $LOGS/$(log_name "$d-install-guest").log)"
 done
-ntests=$(find "$GUEST/tests" -maxdepth 1 -type f -perm -u+x -printf '%f\n' | grep -vxF -f <(cat "$GUEST/tests/.not-tests" 2>/dev/null; echo /) | wc -l)
-say "payload: $(find "$GUEST/bin" -type f | wc -l) files in bin/, $ntests test programs in tests/"
+# 4. The repo's own guest tests (tests/guest/, and the CLI and sample tests that
+# userspace/ installs into $GUEST/tests): one more collection of the installed kselftest
+# tree, execns-guest, so that run_kselftest.sh runs them like the kselftests (its settings
+# file: the same timeout as execns/).
+G=$KSFT/execns-guest
+mkdir -p "$G"
+for t in "$REPO"/tests/guest/* "$GUEST"/tests/*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	install -m 0755 "$t" "$G/"
+	echo "execns-guest:$(basename "$t")" >> "$KSFT/kselftest-list.txt"
+done
+rm -rf "$GUEST/tests"
+cp "$KSFT/execns/settings" "$G/settings"
+say "payload: $(find "$GUEST/bin" -type f | wc -l) files in bin/; kselftest tree $KSFT: $(grep -c . "$KSFT/kselftest-list.txt") tests ($(cut -d: -f1 "$KSFT/kselftest-list.txt" | sort | uniq -c | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2}'))"

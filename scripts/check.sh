@@ -1,6 +1,6 @@
 #!/bin/bash
-# make check: setup, tree, debug kernel, payload, initramfs, host tests, boot QEMU with
-# the check job, summary. Whatever fails, the last line is "N passed, N failed[, ...]"
+# make check: setup, then the chain (scripts/lib.sh: tree, debug kernel, payload,
+# initramfs, boot QEMU with the check job, summary) with the host checks and tests. Whatever fails, the last line is "N passed, N failed[, ...]"
 # and the exit status is non-zero on any failure.
 # ARCH=arm64 (make check-arm64): the same steps for the arm64 kernel (CHECK_VARIANT=base
 # there), except the host tests, which test the host's (x86_64) build of userspace/ and
@@ -29,12 +29,11 @@ hostcheck() { # name command...
 step setup       "$REPO/scripts/setup.sh"
 hostcheck deps-audit "$REPO/scripts/deps-audit.py"
 hostcheck deps-audit-self-test "$REPO/scripts/deps-audit.py" --self-test
-step tree        "$REPO/scripts/prepare-tree.sh"
-step kernel      "$REPO/scripts/build-kernel.sh" "$V"
+# the chain (scripts/lib.sh), with the host checks that need the kernel after its build
+step kernel      chain --until build "$V" check
 hostcheck callers "$REPO/scripts/callers-check.py" --src "$SRC" --repo "$REPO" "$(obj_dir "$V")"
 hostcheck lint   "$REPO/scripts/lint.sh" "$V"
-step payload     "$REPO/scripts/build-payload.sh" "$V"
-step initramfs   "$REPO/scripts/mkinitramfs.sh"
+step payload     chain --from payload --until initramfs "$V" check
 if [ "$ARCH" = x86_64 ]; then
 	step host-tests  "$REPO/scripts/host-tests.sh"
 else
@@ -42,7 +41,7 @@ else
 fi
 # T=prog[:fixture.variant.test],...: only these guest tests (kselftest cases: harness -r).
 [ -z "${T:-}" ] || export APPEND="${APPEND:-} execns.tests=$T"
-"$REPO/scripts/qemu-run.sh" check "$V" || true
+chain --from boot --until boot "$V" check || true
 # Issue 11 items 5 and 3, after the guest tests (CHECK_EXTRA=0 skips both; they run by
 # default for the x86_64 debug kernel, i.e. in CI, not for T=... or other variants):
 #  feature-off: the series with CONFIG_EXECNS=n, this kernel's objects rebuilt
@@ -55,11 +54,10 @@ fi
 extra=0
 [ "$ARCH" = x86_64 ] && [ "$V" = debug ] && [ -z "${T:-}" ] && extra=1
 extra=${CHECK_EXTRA:-$extra}
-feature_off() {
-	"$REPO/scripts/build-kernel.sh" "$V-off" || return 1
-	"$REPO/scripts/qemu-run.sh" check "$V-off" || true
-	"$REPO/scripts/results.py" --mode check --allow "$REPO/tests/splat-allowlist.txt" \
-		"$LOGS/check-$(log_name "$V-off").log"
+feature_off() { # the chain for the $V-off kernel, with this payload and initramfs
+	chain --from build --until build "$V-off" check || return 1
+	chain --from boot --until boot "$V-off" check || true
+	chain --from parse "$V-off" check
 }
 if [ "$extra" = 1 ]; then
 	say "feature off: the $V kernel with CONFIG_EXECNS=n"
@@ -72,5 +70,4 @@ if [ "$ARCH" = x86_64 ] && [ -f "$LOGS/host-tests.log" ]; then
 	hl=(--host-log "$LOGS/host-tests.log" --host-rc "$(cat "$LOGS/host-tests.rc" 2>/dev/null || echo 1)")
 fi
 echo "(make check: $(( $(date +%s) - start )) s of wall time)"
-exec "$REPO/scripts/results.py" --mode check --allow "$REPO/tests/splat-allowlist.txt" "${hl[@]}" \
-	"${checks[@]}" "$LOGS/check-$(log_name "$V").log"
+chain --from parse "$V" check "${hl[@]}" "${checks[@]}"

@@ -126,3 +126,68 @@ our_files_regex() {
 		grep -h '^diff --git a/' "$REPO"/patches/*.patch | awk '{print substr($3, 3)}'
 	} | sort -u | sed 's/[.]/\\./g' | paste -sd'|'
 }
+
+# chain [--from STEP] [--until STEP] [--skip STEP]... [--initrd FILE] [--results FILE]
+#       VARIANT JOB [RESULTS_ARGS...]
+# The pipeline's one chain, parameterised by kernel variant and guest job; make run and
+# make shell, scripts/check.sh, bench.sh, stress.sh and profile.sh run it, or a range of
+# it (--from/--until; --skip leaves a step out). The steps, in order:
+#   prepare    scripts/prepare-tree.sh: build/src (the variant stock builds from the
+#              pristine tree, which this extracts if needed)
+#   build      scripts/build-kernel.sh VARIANT
+#   payload    scripts/build-payload.sh VARIANT
+#   initramfs  scripts/mkinitramfs.sh [FILE] (--initrd FILE: a private one, default
+#              build/initramfs.cpio.gz)
+#   boot       scripts/qemu-run.sh JOB VARIANT with that initramfs; its environment
+#              (TIMEOUT, BOOT_TIMEOUT, BENCH, APPEND, ECHO, INTERACTIVE, QEMU_EXTRA, LOG...)
+#              passes through. A failed job does not stop the chain: parse says why.
+#   parse      scripts/results.py of the serial log: --mode check for the job check,
+#              --mode run --job JOB otherwise, the splat allowlist, RESULTS_ARGS (host
+#              test logs, host checks...); --results FILE keeps a copy of the summary.
+# A step that fails before boot ends the chain with its status (the step scripts say
+# why). Otherwise the status is parse's if it ran, else boot's, else 0.
+chain() {
+	local from=prepare until=parse initrd= results= skip=" " on=0 rc=0 s v job log
+	while [ $# -gt 0 ]; do
+		case $1 in
+			--from) from=$2; shift 2 ;;
+			--until) until=$2; shift 2 ;;
+			--skip) skip+="$2 "; shift 2 ;;
+			--initrd) initrd=$2; shift 2 ;;
+			--results) results=$2; shift 2 ;;
+			-*) die "chain: unknown option $1" ;;
+			*) break ;;
+		esac
+	done
+	v=${1:?usage: chain [options] VARIANT JOB [RESULTS_ARGS...]}
+	job=${2:?usage: chain [options] VARIANT JOB [RESULTS_ARGS...]}
+	shift 2
+	log=${LOG:-$LOGS/$job-$(log_name "$v").log}
+	for s in "$from" "$until" ${skip}; do
+		case $s in prepare|build|payload|initramfs|boot|parse) ;;
+			*) die "chain: unknown step '$s' (prepare build payload initramfs boot parse)" ;; esac
+	done
+	for s in prepare build payload initramfs boot parse; do
+		[ "$s" != "$from" ] || on=1
+		if [ $on = 1 ] && [ "${skip/ $s /}" = "$skip" ]; then
+			case $s in
+				prepare) "$REPO/scripts/prepare-tree.sh" || return ;;
+				build) "$REPO/scripts/build-kernel.sh" "$v" || return ;;
+				payload) "$REPO/scripts/build-payload.sh" "$v" || return ;;
+				initramfs) "$REPO/scripts/mkinitramfs.sh" ${initrd:+"$initrd"} || return ;;
+				boot)
+					rc=0
+					INITRD=${initrd:-$INITRAMFS} LOG=$log "$REPO/scripts/qemu-run.sh" "$job" "$v" || rc=$? ;;
+				parse)
+					local mode=(--mode run --job "$job")
+					[ "$job" != check ] || mode=(--mode check)
+					local parse=("$REPO/scripts/results.py" "${mode[@]}" --allow "$REPO/tests/splat-allowlist.txt" "$@" "$log")
+					rc=0
+					if [ -n "$results" ]; then "${parse[@]}" | tee "$results" || rc=$?
+					else "${parse[@]}" || rc=$?; fi ;;
+			esac
+		fi
+		[ "$s" != "$until" ] || break
+	done
+	return $rc
+}

@@ -3,8 +3,10 @@
 # usr/gen_init_cpio, compiled once into build/tools/).
 #   /bin/busybox (busybox-static) + applet links, /init (scripts/guest-init.sh),
 #   /jobs   <- tests/jobs/*.sh, then build/guest/jobs/*.sh (override/extend)
-#   /tests  <- executables in tests/guest/, then everything under build/guest/tests/
+#   /kselftest <- build/guest/kselftest (kselftest's install: run_kselftest.sh, the execns
+#              and execns-guest collections; scripts/build-payload.sh)
 #   /bin    <- everything under build/guest/bin/ (static binaries and scripts)
+#   /usr/bin/timeout <- scripts/guest-timeout.sh (what kselftest's runner.sh needs of it)
 # ARCH=arm64: build/initramfs-arm64.cpio.gz from build/guest-arm64, with the arm64
 # busybox-static that make setup unpacks into build/busybox-arm64 (its applet list is
 # the host busybox's: the same Debian version, checked by make setup).
@@ -31,7 +33,7 @@ if [ ! -x "$GEN" ] || [ "$GEN_SRC" -nt "$GEN" ]; then
 fi
 
 rm -rf "$ROOT"
-mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,root,etc,jobs,tests}
+mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,root,etc,jobs}
 cp "$BUSYBOX" "$ROOT/bin/busybox"
 "$LIST_BUSYBOX" --list-full | while read -r a; do
 	[ "$a" = bin/busybox ] || ln -sf /bin/busybox "$ROOT/$a"
@@ -44,12 +46,10 @@ echo execns-guest > "$ROOT/etc/hostname"
 for j in "$REPO"/tests/jobs/*.sh "$GUEST"/jobs/*.sh; do
 	[ -f "$j" ] && install -m 0755 "$j" "$ROOT/jobs/"
 done
-if [ -d "$REPO/tests/guest" ]; then
-	for t in "$REPO"/tests/guest/*; do
-		[ -f "$t" ] && [ -x "$t" ] && install -m 0755 "$t" "$ROOT/tests/"
-	done
-fi
-[ -d "$GUEST/tests" ] && cp -rL "$GUEST/tests/." "$ROOT/tests/"
+[ -f "$GUEST/kselftest/run_kselftest.sh" ] || die "no kselftest tree in $GUEST/kselftest (make payload)"
+cp -a "$GUEST/kselftest" "$ROOT/kselftest"
+rm -f "$ROOT/usr/bin/timeout"
+install -m 0755 "$REPO/scripts/guest-timeout.sh" "$ROOT/usr/bin/timeout"
 if [ -d "$GUEST/bin" ]; then
 	# replace busybox links of the same name
 	(cd "$GUEST/bin" && find . -mindepth 1 \( -type f -o -type l \) -printf '%P\n') | while read -r f; do rm -f "$ROOT/bin/$f"; done
@@ -74,5 +74,5 @@ LIST=$BUILD/initramfs$ARCH_SUFFIX.list
 } > "$LIST"
 "$GEN" "$LIST" | gzip -1 > "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
-ntests=$(find "$ROOT/tests" -maxdepth 1 -type f -perm -u+x | wc -l)
-say "initramfs: $OUT ($(du -h "$OUT" | cut -f1); jobs: $(cd "$ROOT/jobs" && ls | tr '\n' ' '); $ntests test programs)"
+ntests=$(cat "$ROOT/kselftest/kselftest-list.txt" 2>/dev/null | grep -c . || true)
+say "initramfs: $OUT ($(du -h "$OUT" | cut -f1); jobs: $(cd "$ROOT/jobs" && ls | tr '\n' ' '); $ntests tests in /kselftest)"

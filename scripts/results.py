@@ -7,11 +7,13 @@
 Counts
   * KUnit (KTAP) results printed while the kernel boots (the Rust doctests and any
     feature suites): leaf test cases only, nested/indented KTAP, '# SKIP'.
-  * Each guest test program run by the check job between '### BEGIN <name>' and
-    '### END <name> rc=<N>': its TAP/KTAP results. A program that exits non-zero (or
-    times out) without printing 'not ok' counts as one failure; a program listed in
-    '### TESTLIST' without a complete BEGIN/END block counts as one failure; exit 4
-    (KSFT_SKIP) without results counts as one skip.
+  * The guest tests, run by kselftest's run_kselftest.sh in the check job: its KTAP
+    (per collection; each test's own TAP/KTAP nested in it, prefixed '# '), each test's
+    leaf results, and its exit status from its result line ('# exit=N', '# TIMEOUT',
+    '# SKIP'). A program that exits non-zero (or times out) without printing 'not ok'
+    counts as one failure; a test listed in '### TESTLIST' ('<collection>:<test>')
+    without a result line counts as one failure; exit 4 (KSFT_SKIP) without results
+    counts as one skip.
   * Host tests: every 'test result: ok. N passed; M failed; K ignored' line of cargo.
 and scans the WHOLE log for kernel splats (BUG:, WARNING:, KASAN, lockdep reports,
 refcount_t, Oops, panic, kmemleak leaks, ...): each one is a failure and is printed.
@@ -168,6 +170,53 @@ def parse_tap(lines, label):
     return t, nresults
 
 
+KSFT_HEADER = re.compile(r'^# selftests: (\S+): (\S+)\s*$')
+KSFT_RESULT = re.compile(r'^(ok|not ok) \d+ selftests: (\S+): (\S+)(?:\s+#\s*(.*))?$')
+
+
+def kselftest_blocks(lines):
+    """The tests of kselftest's run_kselftest.sh output (KTAP, one document per collection).
+
+    For each test, keyed '<collection>:<test>': its own output (the lines runner.sh
+    prefixed with '# ', unprefixed once: the program's TAP/KTAP as it printed it) and an
+    exit status read from its result line: 'ok' 0, '# SKIP' 4, '# TIMEOUT' 124,
+    '# exit=N' N; None without a result line (the test hung or took the guest down).
+    Kernel messages interleaved on the console carry no prefix and are left out.
+    'logged' says whether runner.sh's own '# timeout set to' line came before the test:
+    runner.sh writes it, and the test's output, to its logfile (/dev/stdout); without
+    it the output went elsewhere and the test's results are missing."""
+    blocks = {}
+    cur = None
+    logged = False
+    for l in lines:
+        if re.match(r'^# (timeout set to|overriding timeout to) \d+', l):
+            logged = True
+            continue
+        m = KSFT_HEADER.match(l)
+        if m:
+            cur = '%s:%s' % (m.group(1), m.group(2))
+            blocks[cur] = {'lines': [], 'rc': None, 'logged': logged}
+            logged = False
+            continue
+        m = KSFT_RESULT.match(l)
+        if m:
+            key = '%s:%s' % (m.group(2), m.group(3))
+            b = blocks.setdefault(key, {'lines': [], 'rc': None})
+            d = (m.group(4) or '').strip()
+            if m.group(1) == 'ok':
+                b['rc'] = 4 if d.upper().startswith('SKIP') else 0
+            elif d.upper().startswith('TIMEOUT'):
+                b['rc'] = 124
+            else:
+                e = re.match(r'exit=(\d+)', d)
+                b['rc'] = int(e.group(1)) if e else 1
+            cur = None
+            continue
+        if cur is not None and (l.startswith('# ') or l == '#'):
+            blocks[cur]['lines'].append(l[2:])
+    return blocks
+
+
 def scan_splats(lines, allow):
     hits = [i for i, l in enumerate(lines)
             if SPLAT.search(l) and not l.startswith('### ') and
@@ -236,39 +285,30 @@ def main():
         for l in lines:
             if l.startswith('### TESTLIST'):
                 listed = l[len('### TESTLIST'):].split()
-        blocks = {}
-        cur = None
-        for l in lines:
-            m = re.match(r'^### BEGIN (\S+)\s*$', l)
-            if m:
-                cur = m.group(1)
-                blocks[cur] = {'lines': [], 'rc': None}
-                continue
-            m = re.match(r'^### END (\S+) rc=(\d+)', l)
-            if m and cur == m.group(1):
-                blocks[cur]['rc'] = int(m.group(2))
-                cur = None
-                continue
-            if cur is not None:
-                blocks[cur]['lines'].append(l)
+        blocks = kselftest_blocks(lines[begin:] if begin is not None else [])
         guest = Tally()
         if listed is None:
             if begin is not None:
-                guest.fail('guest tests: the check job printed no ### TESTLIST (check.sh broken?)')
+                guest.fail('guest tests: the check job printed no ### TESTLIST (tests/jobs/check.sh broken?)')
             listed = []
-        for name in listed:
-            b = blocks.get(name)
+        for entry in listed:
+            name = entry.split(':', 1)[-1]
+            b = blocks.get(entry)
             if b is None:
-                guest.fail('%s: did not run (no ### BEGIN marker)' % name)
+                guest.fail('%s: did not run (run_kselftest.sh printed no "# selftests: %s" for it)'
+                           % (name, entry.replace(':', ': ', 1)))
                 print('  %-28s did not run' % name)
                 continue
             t, nres = parse_tap(b['lines'], name)
             rc = b['rc']
+            if not b.get('logged', True):
+                t.fail('%s: runner.sh\'s log lines (and so the test\'s output) are not in the log: '
+                       'its logfile /dev/stdout is not the console?' % name)
             if rc is None:
                 # one failure for a program that took the guest down (not one per missing result)
                 t.failures = [f for f in t.failures if 'plan 1..' not in f]
                 t.failed = len(t.failures)
-                t.fail('%s: no ### END marker (test hung or took the guest down)' % name)
+                t.fail('%s: no result line from run_kselftest.sh (test hung or took the guest down)' % name)
             elif rc == 4 and nres == 0:
                 t.skipped += 1
             elif rc == 4 and t.failed == 0 and t.passed == 0:

@@ -1,9 +1,8 @@
 #!/bin/bash
 # make stress: the execns() fuzzer and the uid-table concurrency stress on the debug
 # kernel (KASAN, lockdep, DEBUG_ATOMIC_SLEEP, kmemleak, Rust debug assertions), issue 6.
-#   1. builds the debug kernel (scripts/build-kernel.sh debug), the payload
-#      (scripts/build-payload.sh; bench/ included) and a private initramfs
-#      build/initramfs-stress.cpio.gz (scripts/mkinitramfs.sh)
+#   1. the chain of scripts/lib.sh up to a private initramfs: the tree, the debug kernel,
+#      the payload (bench/ included), build/initramfs-stress.cpio.gz
 #   2. boots it with the job 'stress' (tests/jobs/stress.sh -> /bin/execns-stress all):
 #      STRESS_CALLS fuzz calls from 4 threads, STRESS_SECONDS of concurrency stress over
 #      8 fresh uid tables, uid table baselines, a kmemleak scan
@@ -23,27 +22,25 @@ INITRD=$BUILD/initramfs-stress.cpio.gz
 export TIMEOUT=${STRESS_TIMEOUT:-7200}
 export BOOT_TIMEOUT=${BOOT_TIMEOUT:-600}
 
-[ -f "$BUILD/.tree-manifest" ] || "$REPO/scripts/prepare-tree.sh"
-[ "${STRESS_SKIP_BUILD:-0}" = 1 ] || "$REPO/scripts/build-kernel.sh" "$V"
-"$REPO/scripts/build-payload.sh" "$V"
+# the chain (scripts/lib.sh) up to the private initramfs; then boot, and parse into a file
+skip=()
+[ "${STRESS_SKIP_BUILD:-0}" != 1 ] || skip=(--skip build)
+chain --until initramfs "${skip[@]}" --initrd "$INITRD" "$V" stress
 [ -x "$BUILD/guest/bin/execns-stress" ] || die "the payload has no bin/execns-stress (bench/Makefile install-guest)"
-"$REPO/scripts/mkinitramfs.sh" "$INITRD"
 
 APPEND="${APPEND:-} execns.stress_calls=${STRESS_CALLS:-100000} execns.stress_seconds=${STRESS_SECONDS:-60}"
 APPEND+=" execns.stress_threads=${STRESS_THREADS:-4}${STRESS_SEED:+ execns.stress_seed=$STRESS_SEED}"
 APPEND+="${STRESS_FUZZ_SECONDS:+ execns.stress_fuzz_seconds=$STRESS_FUZZ_SECONDS}"
-export APPEND INITRD
+export APPEND
 start=$(date +%s)
 rc=0
-"$REPO/scripts/qemu-run.sh" stress "$V" || rc=$?
+chain --from boot --until boot --initrd "$INITRD" "$V" stress || rc=$?
 echo
 echo "== execns-stress output (guest), $(( $(date +%s) - start )) s wall:"
 sed -n '/### EXECNS JOB BEGIN/,$p' "$LOGS/stress-$V.log" | grep -a -E '^(TAP|1\.\.|ok |not ok |# )' | sed 's/^/  /' || true
 echo
 rrc=0
-"$REPO/scripts/results.py" --mode run --job stress --allow "$REPO/tests/splat-allowlist.txt" \
-	"$LOGS/stress-$V.log" > "$BUILD/stress-results.txt" || rrc=$?
-cat "$BUILD/stress-results.txt"
+chain --from parse --results "$BUILD/stress-results.txt" "$V" stress || rrc=$?
 
 # bench/STRESS.md: what was run and what it found (STRESS_MD= to write elsewhere, "" for none)
 MD=${STRESS_MD-$REPO/bench/STRESS.md}

@@ -4,7 +4,8 @@
 //!
 //! A Rust function called from C is defined `#[no_mangle] pub unsafe extern "C" fn` and declared
 //! in a C header that bindgen also reads (through `rust/bindings/bindings_helper.h`).
-//! [`export_check!`](crate::export_check) makes the build fail if the Rust definition and the C prototype disagree.
+//! [`export_check!`](crate::export_check) makes the build fail if the Rust definition and the C
+//! prototype disagree.
 
 /// Checks at build time that each named Rust function has the type of the C prototype of the
 /// same name in [`crate::bindings`].

@@ -265,8 +265,8 @@ static void do_mint(long n)
 {
 	long id = uid_table_value("id"), same = 0, fresh = 0, failed = 0;
 	char env[64];
-	char *argv[] = { "execns_helper", NULL };
-	char *envp[] = { env, NULL };
+	char *const argv[] = { "execns_helper", NULL };
+	char *const envp[] = { env, NULL };
 	int status;
 
 	snprintf(env, sizeof(env), "EXECNS_SAMETABLE=%ld", id);

@@ -163,7 +163,7 @@ static int mode_report(void)
 			"Seccomp", "Seccomp_filters", "NoNewPrivs",
 		};
 
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 			const char *v = kv_get(status, keys[i], ':');
 
 			mode_add("%s=%s\n", keys[i], v ? v : "missing");
@@ -321,10 +321,11 @@ struct outcome {
 
 static void plan_child(struct scratch *s, const struct plan *p, struct outcome *o)
 {
-	static char *argv[] = { "execns-interplay-target", NULL };
-	static char *envp[] = { "EXECNS_NOFORK=1", NULL };
+	static char *const argv[] = { "execns-interplay-target", NULL };
+	static char *const envp[] = { "EXECNS_NOFORK=1", NULL };
 	struct snapshot *before = malloc(sizeof(*before));
 	struct snapshot *after = malloc(sizeof(*after));
+	char *then_argv[2] = { NULL, NULL };
 	char *then_envp[8];
 	int n = 0;
 
@@ -354,8 +355,8 @@ static void plan_child(struct scratch *s, const struct plan *p, struct outcome *
 		for (int i = 0; p->then_env[i] && n < 7; i++)
 			then_envp[n++] = (char *)p->then_env[i];
 		then_envp[n] = NULL;
-		argv[0] = (char *)p->then_path;
-		sys_execns(p->then_flags, p->then_path, argv, then_envp);
+		then_argv[0] = (char *)p->then_path;
+		sys_execns(p->then_flags, p->then_path, then_argv, then_envp);
 		o->then_err = errno;
 		o->then_returned = 1;
 		_exit(99);
@@ -494,7 +495,7 @@ static int seccomp_support(char *why, size_t len)
 	if (err == ENOSYS)
 		snprintf(why, len, "seccomp() is ENOSYS: kernel without CONFIG_SECCOMP");
 	else if (err == EINVAL)
-		snprintf(why, len, "SECCOMP_SET_MODE_FILTER is EINVAL: kernel without CONFIG_SECCOMP_FILTER");
+		snprintf(why, len, "SECCOMP_SET_MODE_FILTER is EINVAL: no CONFIG_SECCOMP_FILTER");
 	else if (err)
 		snprintf(why, len, "installing an allow-all seccomp filter failed: %s",
 			 strerror(err));
@@ -547,13 +548,16 @@ FIXTURE_VARIANT_ADD(seccomp_deny, errno_all) { .flags = EXECNS_VALID_FLAGS, .err
 FIXTURE_VARIANT_ADD(seccomp_deny, unpriv_errno_newuser) {
 	.flags = CLONE_NEWUSER, .unpriv = true, .err = EPERM
 };
+
 /* An errno no exec returns: it can only come from the filter. */
 FIXTURE_VARIANT_ADD(seccomp_deny, errno_distinct_newuser) {
 	.flags = CLONE_NEWUSER, .err = EKEYREJECTED
 };
+
 FIXTURE_VARIANT_ADD(seccomp_deny, flag_rule_newuser) {
 	.flags = CLONE_NEWUSER, .err = EPERM, .newuser_only = true
 };
+
 FIXTURE_VARIANT_ADD(seccomp_deny, kill_newuser) { .flags = CLONE_NEWUSER, .kill = true };
 FIXTURE_VARIANT_ADD(seccomp_deny, kill_none) { .flags = 0, .kill = true };
 
@@ -701,6 +705,7 @@ FIXTURE_VARIANT_ADD(seccomp_keep, root_none) { .flags = 0 };
 FIXTURE_VARIANT_ADD(seccomp_keep, root_newuser_ns_uts) {
 	.flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS
 };
+
 FIXTURE_VARIANT_ADD(seccomp_keep, root_all) { .flags = EXECNS_VALID_FLAGS };
 FIXTURE_VARIANT_ADD(seccomp_keep, unpriv_newuser) { .flags = CLONE_NEWUSER, .unpriv = true };
 
@@ -850,7 +855,8 @@ FIXTURE_SETUP(landlock)
 	abi = syscall(__NR_landlock_create_ruleset, NULL, 0,
 		      LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 0 && errno == ENOSYS)
-		SKIP(return, "landlock_create_ruleset() is ENOSYS: kernel without CONFIG_SECURITY_LANDLOCK");
+		SKIP(return,
+		     "landlock_create_ruleset() is ENOSYS: kernel without CONFIG_SECURITY_LANDLOCK");
 	if (abi < 0 && errno == EOPNOTSUPP)
 		SKIP(return, "Landlock is built but not enabled (not in lsm= / CONFIG_LSM)");
 	ASSERT_GE(abi, 1) {
@@ -1082,9 +1088,11 @@ TEST_F_TIMEOUT(io_uring, ring_and_registered_file_released, 90)
 	if (r->hold_fd < 0) {
 		run_finish(r);
 		if (st->step == 1 && st->err == ENOSYS)
-			SKIP(goto out, "io_uring_setup() is ENOSYS: kernel without CONFIG_IO_URING");
+			SKIP(goto out,
+			     "io_uring_setup() is ENOSYS: kernel without CONFIG_IO_URING");
 		if (st->step == 1 && st->err == EPERM)
-			SKIP(goto out, "io_uring_setup() is EPERM: io_uring disabled (kernel.io_uring_disabled)");
+			SKIP(goto out,
+			     "io_uring_setup() is EPERM: io_uring disabled (kernel.io_uring_disabled)");
 		if (st->step == 1 && variant->sqpoll && st->err == EINVAL)
 			SKIP(goto out, "IORING_SETUP_SQPOLL refused (EINVAL)");
 		ASSERT_EQ(0, st->step) {
@@ -1107,7 +1115,7 @@ TEST_F_TIMEOUT(io_uring, ring_and_registered_file_released, 90)
 	eof = wait_eof(p[0], 10000);
 	alive = waitpid(r->pid, &ws, WNOHANG) == 0;
 	EXPECT_TRUE(eof) {
-		TH_LOG("the pipe registered in the io_uring is still open 10 s after execns(%#x): the ring outlived the exec",
+		TH_LOG("registered pipe still open 10 s after execns(%#x): the ring outlived exec",
 		       variant->flags);
 	}
 	EXPECT_TRUE(alive) {
@@ -1190,7 +1198,7 @@ static void read_lsm_attrs(pid_t pid, char *out, size_t len)
 	size_t off = 0;
 
 	out[0] = '\0';
-	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]) && off < len; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(attrs) && off < len; i++) {
 		int n;
 
 		snprintf(path, sizeof(path), "/proc/%d/attr/%s", (int)pid, attrs[i]);
@@ -1220,7 +1228,7 @@ static void read_status_ids(pid_t pid, char *out, size_t len)
 		snprintf(out, len, "(%s unreadable: %s)", path, strerror(errno));
 		return;
 	}
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && off < len; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(keys) && off < len; i++) {
 		const char *v = kv_get(buf, keys[i], ':');
 
 		off += snprintf(out + off, len - off, "%s: %s\n", keys[i], v ?: "missing");
@@ -1245,24 +1253,31 @@ FIXTURE_VARIANT_ADD(secexec, root_plain) { .kind = BIN_PLAIN, .want_at_secure = 
 FIXTURE_VARIANT_ADD(secexec, root_plain_newuser) {
 	.kind = BIN_PLAIN, .flags = CLONE_NEWUSER, .want_at_secure = 0
 };
+
 FIXTURE_VARIANT_ADD(secexec, unpriv_plain) {
 	.kind = BIN_PLAIN, .unpriv = true, .want_at_secure = 0
 };
+
 FIXTURE_VARIANT_ADD(secexec, setuid) {
 	.kind = BIN_SETUID, .unpriv = true, .want_at_secure = 1
 };
+
 FIXTURE_VARIANT_ADD(secexec, setuid_nnp) {
 	.kind = BIN_SETUID, .unpriv = true, .nnp = true, .want_at_secure = -1
 };
+
 FIXTURE_VARIANT_ADD(secexec, setuid_newuser) {
 	.kind = BIN_SETUID, .unpriv = true, .flags = CLONE_NEWUSER, .want_at_secure = -1
 };
+
 FIXTURE_VARIANT_ADD(secexec, fcaps) {
 	.kind = BIN_FCAPS, .unpriv = true, .want_at_secure = 1
 };
+
 FIXTURE_VARIANT_ADD(secexec, fcaps_nnp) {
 	.kind = BIN_FCAPS, .unpriv = true, .nnp = true, .want_at_secure = -1
 };
+
 FIXTURE_VARIANT_ADD(secexec, fcaps_newuser) {
 	.kind = BIN_FCAPS, .unpriv = true, .flags = CLONE_NEWUSER, .want_at_secure = -1
 };
@@ -1302,7 +1317,8 @@ FIXTURE_SETUP(secexec)
 
 			scratch_fini(&self->s);
 			if (err == EOPNOTSUPP || err == ENOTSUP)
-				SKIP(return, "the file system of %s refuses security.capability xattrs (tmpfs without CONFIG_TMPFS_XATTR?)",
+				SKIP(return,
+				     "the file system of %s refuses security.capability xattrs (tmpfs without CONFIG_TMPFS_XATTR?)",
 				     "/tmp");
 			ASSERT_EQ(0, err) {
 				TH_LOG("setxattr(security.capability): %s", strerror(err));
@@ -1667,7 +1683,8 @@ static void audit_find(int fd, pid_t pid, unsigned int nr, bool want_execve,
 	char pid_s[32], nr_s[32], stamp[64] = "";
 	int nkept = 0;
 
-	sys[0] = exe[0] = '\0';
+	sys[0] = '\0';
+	exe[0] = '\0';
 	snprintf(pid_s, sizeof(pid_s), " pid=%d ", (int)pid);
 	snprintf(nr_s, sizeof(nr_s), " syscall=%u ", nr);
 	while (!sys[0] || (want_execve && !exe[0])) {
@@ -1792,7 +1809,8 @@ FIXTURE_SETUP(audit)
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int err;
 
-	self->ctl = self->rec = -1;
+	self->ctl = -1;
+	self->rec = -1;
 	self->owner = getpid();
 	self->ctl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
 	if (self->ctl < 0)
@@ -1807,7 +1825,8 @@ FIXTURE_SETUP(audit)
 	}
 	if (self->old.enabled == 2) {
 		close(self->ctl);
-		SKIP(return, "the audit configuration is locked (enabled=2): rules cannot be added");
+		SKIP(return,
+		     "the audit configuration is locked (enabled=2): rules cannot be added");
 	}
 	if (!execns_ok || geteuid()) {
 		close(self->ctl);
@@ -1888,7 +1907,8 @@ TEST_F_TIMEOUT(audit, execns_syscall_records, 120)
 	err = audit_request(self->ctl, AUDIT_ADD_RULE, self->rule, self->rule_len,
 			    0, NULL, 0);
 	if (err == -EINVAL)
-		SKIP(goto out, "an exit-filter syscall rule is refused (EINVAL): kernel without CONFIG_AUDITSYSCALL");
+		SKIP(goto out,
+		     "an exit-filter syscall rule is refused (EINVAL): kernel without CONFIG_AUDITSYSCALL");
 	ASSERT_EQ(0, err) {
 		TH_LOG("AUDIT_ADD_RULE: %s", strerror(-err));
 	}
@@ -1925,8 +1945,8 @@ TEST_F_TIMEOUT(audit, execns_syscall_records, 120)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		char *argv[] = { "execns-audit-enoent", NULL };
-		char *envp[] = { NULL };
+		char *const argv[] = { "execns-audit-enoent", NULL };
+		char *const envp[] = { NULL };
 
 		sys_execns(0, "/nonexistent/execns-audit", argv, envp);
 		_exit(errno & 0xff);

@@ -121,7 +121,7 @@ struct run {
 	bool sem;			/* semop(semid, +1, SEM_UNDO) first */
 	int semid;
 	enum fork_mode mode;
-	int (*prep)(void *);		/* run in the child after unpriv */
+	int (*prep)(void *arg);		/* run in the child after unpriv */
 	void *prep_arg;
 	bool hold;			/* target waits until run_finish() */
 	/* out */
@@ -454,7 +454,7 @@ static inline void take_snapshot(struct snapshot *sn)
 	if (read_file("/proc/self/status", status, sizeof(status)) > 0) {
 		for (line = strtok_r(status, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save))
-			for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+			for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
 				if (!strncmp(line, keep[i], strlen(keep[i])))
 					catf(sn->status, sizeof(sn->status),
 					     "%s\n", line);

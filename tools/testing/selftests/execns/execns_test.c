@@ -382,17 +382,19 @@ FIXTURE_VARIANT_ADD(fail, unpriv_newuser) { .flags = CLONE_NEWUSER, .prep = PREP
 FIXTURE_VARIANT_ADD(fail, unpriv_newuser_all) {
 	.flags = EXECNS_VALID_FLAGS, .prep = PREP_UNPRIV
 };
+
 /* A failed call leaves the other threads running (Threads: is compared). */
 FIXTURE_VARIANT_ADD(fail, threads_newuser) {
 	.flags = CLONE_NEWUSER, .prep = PREP_THREADS
 };
+
 FIXTURE_VARIANT_ADD(fail, threads_all) {
 	.flags = EXECNS_VALID_FLAGS, .prep = PREP_THREADS
 };
 
 FIXTURE_SETUP(fail)
 {
-	static const char garbage[] = "\x7f" "ELG\x02\x01\x01garbage\0\0\0\x01\x02\x03";
+	static const char garbage[] = "\177ELG\x02\x01\x01garbage\0\0\0\x01\x02\x03";
 	int fd;
 
 	COMMON_SETUP(self);
@@ -430,11 +432,11 @@ TEST_F_TIMEOUT(fail, einval_unknown_flags, 180)
 		CLONE_PARENT, CLONE_THREAD, CLONE_SETTLS,
 		CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID, CLONE_DETACHED,
 		CLONE_UNTRACED, CLONE_CHILD_SETTID, CLONE_IO,
-		(int)0x80000000, -1,
+		INT_MIN, -1,
 	};
 	char what[128];
 
-	for (size_t i = 0; i < sizeof(bad_flags) / sizeof(bad_flags[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad_flags); i++) {
 		int flags = bad_flags[i] | variant->flags;
 
 		snprintf(what, sizeof(what), "flag %#x, valid file", bad_flags[i]);
@@ -462,7 +464,7 @@ TEST_F(fail, efault_filename)
 
 TEST_F(fail, efault_argv)
 {
-	char *argv[] = { "execns-target", self->bad, NULL };
+	char *const argv[] = { "execns-target", self->bad, NULL };
 
 	expect_failure(_metadata, &self->s, variant->flags, variant->prep,
 		       self->s.helper, (char *const *)self->bad, DEFAULT_ENVP,
@@ -473,7 +475,7 @@ TEST_F(fail, efault_argv)
 
 TEST_F(fail, efault_envp)
 {
-	char *envp[] = { "A=1", self->bad, NULL };
+	char *const envp[] = { "A=1", self->bad, NULL };
 
 	expect_failure(_metadata, &self->s, variant->flags, variant->prep,
 		       self->s.helper, DEFAULT_ARGV, (char *const *)self->bad,
@@ -515,7 +517,7 @@ TEST_F_TIMEOUT(fail, e2big, 120)
 	const size_t one = 100 * 1024, nr = 100;	/* ~10 MiB in total */
 	char **argv = calloc(nr + 2, sizeof(char *));
 	char *big = malloc(one + 1), *huge = malloc(300 * 1024 + 1);
-	char *argv1[] = { "execns-target", huge, NULL };
+	char *const argv1[] = { "execns-target", huge, NULL };
 
 	ASSERT_TRUE(argv && big && huge);
 	memset(big, 'x', one);
@@ -582,23 +584,32 @@ TEST(feature_all_or_nothing)
 	bool nr = !access("/sys/kernel/execns/nr", F_OK);
 	bool dir = !access("/sys/kernel/execns", F_OK);
 	bool table = !access("/proc/self/uid_table", F_OK);
+	struct utsname u;
 	long ret;
+	int err;
 
 	if (access("/proc/self/status", F_OK) || access("/sys/kernel", F_OK))
 		SKIP(return, "needs /proc and /sys mounted");
 	errno = 0;
 	ret = syscall(__NR_execns, -1, "/nonexistent", NULL, NULL, 0L, 0L);
+	err = errno;
 	EXPECT_EQ(-1, ret);
 	TH_LOG("execns: %s, /sys/kernel/execns/nr: %s, /proc/self/uid_table: %s",
-	       strerror(errno), nr ? "yes" : "no", table ? "yes" : "no");
+	       strerror(err), nr ? "yes" : "no", table ? "yes" : "no");
 	if (nr) {
-		EXPECT_EQ(EINVAL, errno);
+		EXPECT_EQ(EINVAL, err);
 		EXPECT_TRUE(table);
-	} else {
-		EXPECT_EQ(ENOSYS, errno);
-		EXPECT_FALSE(dir);
-		EXPECT_FALSE(table);
+		return;
 	}
+	EXPECT_FALSE(dir);
+	EXPECT_FALSE(table);
+	/*
+	 * 463 is free on 6.12 without execns; later kernels give it to another
+	 * call (setxattrat() from 6.13), whose errors say nothing about execns.
+	 */
+	uname(&u);
+	if (!strncmp(u.release, "6.12.", 5))
+		EXPECT_EQ(ENOSYS, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -615,7 +626,7 @@ TEST_F(execns, unpriv_eperm)
 	};
 	char what[64];
 
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
 		if (!ns_types_present(flags[i]))
 			continue;
 		snprintf(what, sizeof(what), "unprivileged flags %#x", flags[i]);

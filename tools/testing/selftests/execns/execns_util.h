@@ -31,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../kselftest.h"
+
 #ifndef __NR_execns
 # if defined(__x86_64__) && !defined(__ILP32__)
 #  define __NR_execns 463
@@ -96,7 +98,8 @@ static const char *const ns_names[] = {
 	"cgroup", "ipc", "mnt", "net", "pid", "pid_for_children",
 	"time", "time_for_children", "user", "uts",
 };
-#define NR_NS (sizeof(ns_names) / sizeof(ns_names[0]))
+
+#define NR_NS ARRAY_SIZE(ns_names)
 
 enum ns_idx {
 	NS_CGROUP, NS_IPC, NS_MNT, NS_NET, NS_PID, NS_PID_FOR_CHILDREN,
@@ -655,8 +658,8 @@ static inline const char *status_str(int status)
  */
 static inline bool execns_probe(char *why, size_t len)
 {
-	char *argv[] = { "execns-probe", NULL };
-	char *envp[] = { NULL };
+	char *const argv[] = { "execns-probe", NULL };
+	char *const envp[] = { NULL };
 	struct utsname u;
 	int status, err;
 	pid_t pid;
