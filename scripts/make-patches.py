@@ -328,16 +328,19 @@ def run(a, mapfile):
     # contents per step
     n = len(outs)
     steps = {}
+    first = {}           # new file -> index of the patch that creates it
     for p in manifest:
         old = [] if p in new_files else read_lines(os.path.join(a.pristine, p))
         new = read_lines(os.path.join(a.src, p))
         frules = [r for r in rules if r[1] == p]
-        # a rule for an earlier patch than the file's default would use what is not there yet
-        for r in frules:
-            if r[0].index < owner[p].index and p in new_files:
-                raise MapError('%s: patch %s comes before %s, the patch that adds %s'
-                               % (r[4], r[0].name, owner[p].name, p))
+        # a new file appears with the first patch that owns a line of it: its `new` patch
+        # or an earlier one whose `lines` rule claims part of it (a crate root that grows)
+        if p in new_files:
+            first[p] = min([owner[p].index] + [r[0].index for r in frules])
         steps[p] = steps_of_file(old, new, owner[p], frules, n)
+        if p in new_files and not steps[p][first[p]]:
+            raise MapError('%s: the lines that patch %s claims are all blank'
+                           % (p, outs[first[p]].name))
         if steps[p][-1] != new:
             raise MapError('internal: the last step of %s is not build/src/%s' % (p, p))
     stale = [r for r in rules if r[5] == 0]
@@ -367,7 +370,7 @@ def run(a, mapfile):
         for p in manifest:
             dst = os.path.join(work, p)
             content = steps[p][o.index]
-            if p in new_files and o.index < owner[p].index:
+            if p in new_files and o.index < first[p]:
                 continue
             mode = os.stat(os.path.join(a.src, p)).st_mode & 0o777
             write_file(dst, content, mode)
