@@ -7,8 +7,9 @@
  *
  *  - execns_prepare(), after the new credentials are prepared and before
  *    the point of no return: creates the new user namespace in
- *    bprm->cred, the new nsproxy, a private fs_struct and an empty file
- *    table, with every permission check and allocation that can fail;
+ *    bprm->cred, the new nsproxy and a private fs_struct, with every
+ *    permission check and allocation that can fail (the new file table is
+ *    made before, see &execns_ctx.files);
  *  - execns_commit(), right after de_thread() in begin_new_exec(): installs
  *    them; it cannot fail;
  *  - execns_release(), from free_bprm(): drops whatever was prepared but
@@ -32,7 +33,9 @@ struct files_struct;
  * @flags: the validated CLONE_* flags of the call
  * @nsproxy: the new namespaces, or NULL when no namespace flag was given
  * @fs: private copy of the caller's fs_struct (CLONE_NEWNS, CLONE_NEWUSER)
- * @files: the empty file table the new program starts with
+ * @files: the file table the new program starts with: made by fs/exec.c
+ *         before the exec starts (execns_files(): empty for execns(), the
+ *         fd map's files for execns2())
  *
  * Lives on the stack of sys_execns() and is reached through
  * &linux_binprm.execns. The pointers are owned references; NULL once

@@ -21,7 +21,7 @@
 use core::ptr;
 use kernel::{
     bindings,
-    error::{code::*, from_err_ptr, to_result, Result},
+    error::{code::*, to_result, Result},
     ffi::{c_int, c_ulong},
 };
 
@@ -81,7 +81,8 @@ pub unsafe extern "C" fn execns_ctx_init(
     0
 }
 
-/// Prepares the new namespaces, credentials, `fs_struct` and the empty file table.
+/// Prepares the new namespaces, credentials and `fs_struct`; the new file table is already in
+/// `bprm->execns->files`.
 ///
 /// Called by `bprm_execve()` right after `prepare_bprm_creds()`, before the point of no return,
 /// with `cred_guard_mutex` held. Permissions are those of `unshare()`: `CLONE_NEWUSER` alone
@@ -143,8 +144,8 @@ fn prepare(ctx: &mut bindings::execns_ctx, cred: *mut bindings::cred) -> Result 
         ctx.nsproxy = nsproxy;
     }
 
-    // SAFETY: A null table asks `dup_fd()` for an empty one, which we own on success.
-    ctx.files = from_err_ptr(unsafe { bindings::dup_fd(ptr::null_mut(), ptr::null_mut()) })?;
+    // `ctx.files`, the new program's file table (empty for execns(), the fd map's files for
+    // execns2()), was made by `fs/exec.c` before the exec started (`execns_files()`).
     Ok(())
 }
 
