@@ -55,7 +55,7 @@ static long raw_execns(long flags, const char *path, char *const argv[], char *c
 	a.pathname = (unsigned long)path;
 	a.argv = (unsigned long)argv;
 	a.envp = (unsigned long)envp;
-	a.fds = (unsigned long)fd_map;
+	a.fds = fd_map_nr ? (unsigned long)fd_map : 0;
 	a.nr_fds = fd_map_nr;
 	return my_syscall2(__NR_execns2, &a, sizeof(a));
 }
