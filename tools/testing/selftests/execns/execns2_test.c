@@ -63,11 +63,13 @@ static char e2_why[256];
  * The fds every test's child has before the call (set up by open_sources()):
  * the pipe's write end (whose last reference we watch) and read end, the
  * scratch directory, /dev/null, a marker file, an O_PATH fd of the helper,
- * and one fd with and one without close-on-exec that no map names.
+ * and one fd with and one without close-on-exec that no map names, a sealed
+ * memfd copy of the helper, the script, and the scratch directory again
+ * without close-on-exec.
  */
 enum {
 	FD_PIPE_W = 40, FD_PIPE_R, FD_DIR, FD_NULL, FD_MARKER, FD_OPATH,
-	FD_EXTRA, FD_EXTRA_CLOEXEC, FD_MEMFD, FD_SCRIPT,
+	FD_EXTRA, FD_EXTRA_CLOEXEC, FD_MEMFD, FD_SCRIPT, FD_DIR_NOCLOEXEC,
 };
 
 #define FD_NOT_OPEN 60
@@ -134,7 +136,8 @@ static int open_sources(void *unused)
 	    move_fd(open("/dev/null", O_RDONLY), FD_EXTRA, false) ||
 	    move_fd(open("/dev/null", O_RDONLY), FD_EXTRA_CLOEXEC, true) ||
 	    move_fd(sealed_helper_memfd(), FD_MEMFD, true) ||
-	    move_fd(open(src.script, O_RDONLY | O_CLOEXEC), FD_SCRIPT, true))
+	    move_fd(open(src.script, O_RDONLY | O_CLOEXEC), FD_SCRIPT, true) ||
+	    move_fd(open(src.dir, O_RDONLY | O_DIRECTORY), FD_DIR_NOCLOEXEC, false))
 		return -1;
 	return 0;
 }
@@ -867,7 +870,8 @@ TEST_F(e2, dirfd_pathname)
  * "/dev/fd/<fd>/script.sh", with <fd> the fd the new program has the
  * directory at. If the map does not keep the directory, that name cannot
  * work: ENOENT before the point of no return, with nothing changed (as
- * execveat() with a close-on-exec dirfd). The same with AT_EMPTY_PATH.
+ * execveat() with a close-on-exec dirfd), whether or not the caller's
+ * dirfd is close-on-exec: the map decides. The same with AT_EMPTY_PATH.
  */
 TEST_F(e2, script_through_dirfd)
 {
@@ -884,6 +888,10 @@ TEST_F(e2, script_through_dirfd)
 	a.dirfd = FD_DIR;
 	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ENOENT,
 		    "script through a dirfd the map does not keep");
+	args_init(&a, "script.sh");
+	a.dirfd = FD_DIR_NOCLOEXEC;
+	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ENOENT,
+		    "script through a dirfd without close-on-exec the map does not keep");
 	/* Another file at the dirfd's number does not make the name valid. */
 	args_init(&a, "script.sh");
 	a.dirfd = FD_DIR;
