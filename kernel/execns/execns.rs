@@ -3,9 +3,11 @@
 //! execns(2): an `execve()` that unshares namespaces and closes every file.
 //!
 //! `execns(flags, filename, argv, envp)` runs a program like `execve()`, in the new namespaces
-//! that `unshare(flags)` would create, with an empty file descriptor table. `fs/exec.c` checks
-//! the flags. Everything that can fail (permission checks, namespace, credential, `fs_struct` and
-//! file table allocation) is done by [`execns_prepare`] before the point of no return of exec,
+//! that `unshare(flags)` would create, with an empty file descriptor table; `execns2()` does the
+//! same from an extensible struct, with the file table of its fd map. `fs/exec.c` checks the
+//! call and builds that file table (`kernel/execns/files.c`) before the exec starts. Everything
+//! else that can fail (permission checks, namespace, credential and `fs_struct` allocation) is
+//! done by [`execns_prepare`] before the point of no return of exec,
 //! into an [`ExecnsCtx`] that C keeps for the call (`bprm->execns_ctx`, through
 //! [`ForeignOwnable`]) and the prepared `bprm->cred`; [`execns_commit`] installs it after
 //! `de_thread()` and cannot fail; [`execns_release`] drops what a failed exec prepared. So on
@@ -79,18 +81,19 @@ struct ExecnsCtx {
     nsproxy: Option<ARef<NsProxy>>,
     /// A private copy of the caller's `fs_struct`, with `CLONE_NEWNS` or `CLONE_NEWUSER`.
     fs: Option<FsStruct>,
-    /// The empty file table the new program starts with.
+    /// The file table the new program starts with: empty, or execns2()'s fd map.
     files: FilesStruct,
 }
 
 impl ExecnsCtx {
-    /// Prepares the new namespaces, credentials, `fs_struct` and the empty file table.
+    /// Prepares the new namespaces, credentials and `fs_struct`, with `files`, the file table the
+    /// new program starts with.
     ///
     /// Permissions are those of `unshare()`: `CLONE_NEWUSER` alone needs no privilege (but the
     /// user namespace limits), the other namespaces need `CAP_SYS_ADMIN` in the new or current
     /// user namespace. On error, what was made is dropped, and `abort_creds()` drops the new
     /// user namespace with the credentials.
-    fn prepare(flags: u32, cred: &NewCred) -> Result<KBox<Self>> {
+    fn prepare(flags: u32, cred: &NewCred, files: FilesStruct) -> Result<KBox<Self>> {
         if flags & bindings::CLONE_NEWUSER != 0 {
             user_ns::new_user_ns(cred)?;
         }
@@ -111,7 +114,6 @@ impl ExecnsCtx {
             None
         };
 
-        let files = FilesStruct::new_empty()?;
         Ok(KBox::new(
             Self {
                 flags,
@@ -141,28 +143,37 @@ impl ExecnsCtx {
     }
 }
 
-/// Prepares an execns() call: see [`ExecnsCtx::prepare`]. On success `*ctx` is the prepared
-/// context, which C hands to [`execns_commit`] or [`execns_release`].
+/// Prepares an execns() call: see [`ExecnsCtx::prepare`]. It takes over `files`, the new file
+/// table (`execns_files()`: empty for execns(), the fd map's files for execns2()). On success
+/// `*ctx` is the prepared context, which C hands to [`execns_commit`] or [`execns_release`]; on
+/// failure `files` is already released.
 ///
 /// Called by `bprm_execve()` right after `prepare_bprm_creds()`, before the point of no return,
 /// with `cred_guard_mutex` held.
 ///
 /// # Safety
 ///
-/// `cred` must be the prepared, not yet shared, credentials of the exec (`bprm->cred`), and `ctx`
-/// valid for writes.
+/// `cred` must be the prepared, not yet shared, credentials of the exec (`bprm->cred`), `files` a
+/// file table not used by any task yet whose reference the caller hands over, and `ctx` valid for
+/// writes.
 #[no_mangle]
 pub unsafe extern "C" fn execns_prepare(
     flags: c_uint,
     cred: *mut bindings::cred,
+    files: *mut bindings::files_struct,
     ctx: *mut *mut c_void,
 ) -> c_int {
+    let Some(files) = NonNull::new(files) else {
+        return EINVAL.to_errno();
+    };
+    // SAFETY: C hands over its reference to the new file table (safety requirements).
+    let files = unsafe { FilesStruct::from_raw(files) };
     let Some(cred) = NonNull::new(cred) else {
         return EINVAL.to_errno();
     };
     // INVARIANT: C passes `bprm->cred` from `prepare_bprm_creds()`: valid, not committed yet,
     // and freed by `free_bprm()` at the earliest, after this call.
-    match ExecnsCtx::prepare(flags, &NewCred(cred)) {
+    match ExecnsCtx::prepare(flags, &NewCred(cred), files) {
         Ok(prepared) => {
             // SAFETY: C passes `&bprm->execns_ctx`, a valid pointer slot that nothing else uses
             // during the call.

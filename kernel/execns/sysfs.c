@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/kernel/execns/: how userspace finds execns(2).
+ * /sys/kernel/execns/: how userspace finds execns(2) and execns2(2).
  *
  * The number of execns is not reserved upstream (463 is setxattrat(2) from
  * Linux 6.13 on), so userspace must not guess it: it reads it here, and a
@@ -20,6 +20,14 @@ static ssize_t nr_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute nr_attr = __ATTR_RO(nr);
 
+static ssize_t execns2_nr_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", __NR_execns2);
+}
+
+static struct kobj_attribute execns2_nr_attr = __ATTR_RO(execns2_nr);
+
 #if defined(CONFIG_IA32_EMULATION) && defined(__NR_ia32_execns)
 /* The number for 32-bit (i386) programs on this 64-bit kernel. */
 static ssize_t compat_nr_show(struct kobject *kobj,
@@ -31,10 +39,25 @@ static ssize_t compat_nr_show(struct kobject *kobj,
 static struct kobj_attribute compat_nr_attr = __ATTR_RO(compat_nr);
 #endif
 
+#if defined(CONFIG_IA32_EMULATION) && defined(__NR_ia32_execns2)
+static ssize_t execns2_compat_nr_show(struct kobject *kobj,
+				      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", __NR_ia32_execns2);
+}
+
+static struct kobj_attribute execns2_compat_nr_attr =
+	__ATTR_RO(execns2_compat_nr);
+#endif
+
 static struct attribute *execns_attrs[] = {
 	&nr_attr.attr,
+	&execns2_nr_attr.attr,
 #if defined(CONFIG_IA32_EMULATION) && defined(__NR_ia32_execns)
 	&compat_nr_attr.attr,
+#endif
+#if defined(CONFIG_IA32_EMULATION) && defined(__NR_ia32_execns2)
+	&execns2_compat_nr_attr.attr,
 #endif
 	NULL,
 };

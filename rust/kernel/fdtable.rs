@@ -4,14 +4,8 @@
 //!
 //! C header: [`include/linux/fdtable.h`](srctree/include/linux/fdtable.h).
 
-use crate::{
-    bindings,
-    error::{code::ENOMEM, from_err_ptr, Result},
-};
-use core::{
-    mem::ManuallyDrop,
-    ptr::{self, NonNull},
-};
+use crate::bindings;
+use core::{mem::ManuallyDrop, ptr::NonNull};
 
 /// An owned reference to a `struct files_struct`, a file descriptor table.
 ///
@@ -21,12 +15,16 @@ use core::{
 pub struct FilesStruct(NonNull<bindings::files_struct>);
 
 impl FilesStruct {
-    /// Makes a new, empty file descriptor table (`dup_fd(NULL, NULL)`).
-    pub fn new_empty() -> Result<Self> {
-        // SAFETY: A null table asks `dup_fd()` for an empty one; no other argument is read.
-        let files = from_err_ptr(unsafe { bindings::dup_fd(ptr::null_mut(), ptr::null_mut()) })?;
-        // INVARIANT: A new table has one reference, which the caller of `dup_fd()` owns.
-        NonNull::new(files).map(Self).ok_or(ENOMEM)
+    /// Takes over a reference to a file descriptor table.
+    ///
+    /// # Safety
+    ///
+    /// `files` must point to a valid `files_struct`, and the caller must own one of its
+    /// references, which the returned object takes over.
+    #[inline]
+    pub unsafe fn from_raw(files: NonNull<bindings::files_struct>) -> Self {
+        // INVARIANT: `files` is valid and its reference is ours (safety requirements).
+        Self(files)
     }
 
     /// Gives up ownership: the caller becomes responsible for the reference.

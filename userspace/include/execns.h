@@ -33,6 +33,18 @@
  * making any system call: it never guesses a number.
  * See Documentation/ABI/testing/sysfs-kernel-execns in the kernel sources.
  *
+ *   long execns2(const struct execns_args *args, size_t size);
+ *   long execns2_syscall_nr(void);
+ *
+ * execns2(2): execns() made extensible (struct execns_args, size
+ * EXECNS_ARGS_SIZE_VER0 or more), with execveat()'s dirfd + pathname +
+ * at_flags and an fd map (struct execns_fd: the new program's file table
+ * holds exactly these, close-on-exec cleared). Its number is read, the same
+ * way, from /sys/kernel/execns/execns2_nr (execns2_compat_nr for i386
+ * programs on a 64-bit kernel); ENOSYS without it. The structs come from
+ * <linux/execns.h> when it has them, else are defined here (same layout).
+ * See Documentation/man/execns2.2 in the kernel sources.
+ *
  * Header-only, C99; needs no kernel headers beyond <linux/sched.h> (the
  * CLONE_* flags) and uses <linux/execns.h> for EXECNS_ALL_FLAGS when it is
  * installed ("make headers_install", cc -isystem $KHDR ...). No allocation,
@@ -44,6 +56,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <unistd.h>
 #include <linux/sched.h>
 
@@ -72,6 +86,42 @@
 /* Where the running kernel publishes the number of execns. */
 #define EXECNS_NR_PATH		"/sys/kernel/execns/nr"
 #define EXECNS_COMPAT_NR_PATH	"/sys/kernel/execns/compat_nr"
+/* ... and of execns2. */
+#define EXECNS2_NR_PATH		"/sys/kernel/execns/execns2_nr"
+#define EXECNS2_COMPAT_NR_PATH	"/sys/kernel/execns/execns2_compat_nr"
+
+#ifndef EXECNS_ARGS_SIZE_VER0
+/* The UAPI of execns2(2), as in <linux/execns.h>: see there. */
+struct execns_fd {
+	uint32_t source;	/* an fd of the caller */
+	uint32_t target;	/* its number in the new program */
+};
+
+#define EXECNS_FDS_MAX		1024
+
+struct execns_args {
+	uint64_t flags;		/* namespaces to unshare (EXECNS_ALL_FLAGS) */
+	uint64_t pathname;	/* (uintptr_t) const char * */
+	uint64_t argv;		/* (uintptr_t) char *const * */
+	uint64_t envp;		/* (uintptr_t) char *const * */
+	uint64_t fds;		/* (uintptr_t) const struct execns_fd * */
+	uint32_t nr_fds;
+	int32_t dirfd;		/* AT_FDCWD or an fd */
+	uint32_t at_flags;	/* AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW */
+	uint32_t __pad;		/* must be zero */
+	/* EXECNS_ARGS_SIZE_VER1: reserved, must be zero */
+	int32_t join_fd;
+	uint32_t join_flags;
+	uint64_t uid_map;
+	uint64_t gid_map;
+	uint32_t uid_map_size;
+	uint32_t gid_map_size;
+	uint64_t cgroup;
+} __attribute__((aligned(8)));
+
+#define EXECNS_ARGS_SIZE_VER0	56
+#define EXECNS_ARGS_SIZE_VER1	96
+#endif
 
 /* What to tell a user when execns() or execns_syscall_nr() fails with ENOSYS. */
 #define EXECNS_ENOSYS_MESSAGE \
@@ -183,6 +233,56 @@ static inline int execns(int flags, const char *filename,
 	if (nr < 0)
 		return -1;
 	return (int)syscall(nr, (long)flags, filename, argv, envp, 0L, 0L);
+}
+
+static inline long execns2_syscall_nr(void)
+{
+	/* -2: not read yet; -1: no execns2; else the number. */
+	static long cached = -2;
+	long nr;
+	int saved_errno = errno;
+
+#if defined(__GNUC__)
+	nr = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+#else
+	nr = cached;
+#endif
+	if (nr == -2) {
+#if defined(__i386__)
+		nr = execns__read_nr(EXECNS2_COMPAT_NR_PATH);
+		if (nr == -1)
+			nr = execns__read_nr(EXECNS2_NR_PATH);
+#else
+		nr = execns__read_nr(EXECNS2_NR_PATH);
+#endif
+		if (nr < 0)
+			nr = -1;
+#if defined(__x86_64__) && defined(__ILP32__)
+		else
+			nr |= 0x40000000L;	/* __X32_SYSCALL_BIT */
+#endif
+#if defined(__GNUC__)
+		__atomic_store_n(&cached, nr, __ATOMIC_RELAXED);
+#else
+		cached = nr;
+#endif
+	}
+	if (nr < 0) {
+		errno = ENOSYS;
+		return -1;
+	}
+	errno = saved_errno;
+	return nr;
+}
+
+/* Returns only on failure: -1 with errno set, and nothing changed. */
+static inline long execns2(const struct execns_args *args, size_t size)
+{
+	long nr = execns2_syscall_nr();
+
+	if (nr < 0)
+		return -1;
+	return syscall(nr, args, size, 0L, 0L, 0L, 0L);
 }
 
 #endif /* _EXECNS_H */

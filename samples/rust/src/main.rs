@@ -18,6 +18,13 @@
 //! so stage 2 finds exactly those three (all `/dev/null`) besides the
 //! directory listing's own fd: the descriptors stage 1 had are gone.
 //!
+//! Then `execns2` through the same builder: a child runs this program again
+//! by file descriptor (`Execns::exec_fd` of an `O_PATH` descriptor of the
+//! executable) with only its stdout, a pipe to stage 1, kept at 1
+//! (`Execns::keep_fd(1, 1)`); stage 3 reports what it started with through
+//! that pipe. Skipped on a kernel without `execns2`
+//! (`/sys/kernel/execns/execns2_nr`).
+//!
 //! The system call number comes from the running kernel, through the crate
 //! (`/sys/kernel/execns/nr`, see `execns::syscall_nr`): on a kernel without
 //! that file the sample says so and skips, without making any system call.
@@ -29,10 +36,10 @@
 
 use std::ffi::OsString;
 use std::fs::OpenOptions;
-use std::io::{self, IsTerminal, Write};
-use std::os::fd::IntoRawFd;
+use std::io::{self, IsTerminal, Read, Write};
+use std::os::fd::{AsRawFd, IntoRawFd};
 use std::path::PathBuf;
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, Stdio};
 
 use execns::{ErrnoExt, Execns, Namespaces};
 
@@ -186,6 +193,100 @@ fn stage2(args: &[OsString]) -> u8 {
     u8::from(t.failed)
 }
 
+/// What is open, from `/proc/self/fd`: (fd, target), sorted.
+fn open_fds() -> Vec<(u32, String)> {
+    let mut entries: Vec<(u32, String)> = Vec::new();
+    if let Ok(rd) = std::fs::read_dir("/proc/self/fd") {
+        for e in rd.flatten() {
+            let fd: u32 = e.file_name().to_string_lossy().parse().unwrap_or(u32::MAX);
+            let target = std::fs::read_link(e.path())
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            entries.push((fd, target));
+        }
+    }
+    entries.sort();
+    entries
+}
+
+/// Stage 3 (execns2): fd 1 must be stage 1's pipe, 0 and 2 `/dev/null` (from
+/// Rust's runtime), nothing else but the listing's own fd. Says so on fd 1.
+fn stage3() -> u8 {
+    let me = format!("/proc/{}/fd", std::process::id());
+    let entries = open_fds();
+    let ok = entries.iter().all(|(fd, target)| match fd {
+        1 => target.starts_with("pipe:"),
+        0 | 2 => target == "/dev/null",
+        _ => *target == me,
+    }) && entries.iter().any(|(fd, _)| *fd == 1);
+    let list: Vec<String> = entries.iter().map(|(fd, t)| format!("{fd}:{t}")).collect();
+    println!(
+        "stage3 {} fds {}",
+        if ok { "ok" } else { "bad" },
+        list.join(" ")
+    );
+    u8::from(!ok)
+}
+
+/// The child of stage 1 for execns2: the program by an `O_PATH` descriptor,
+/// only stdout kept.
+fn keep_child(args: &[OsString]) -> u8 {
+    let flags = Namespaces::from_bits_truncate(
+        args.first()
+            .map(|a| a.to_string_lossy().parse().unwrap_or(0))
+            .unwrap_or(0),
+    );
+    let exe = match rustix::fs::open(
+        "/proc/self/exe",
+        rustix::fs::OFlags::PATH | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    ) {
+        Ok(fd) => fd,
+        Err(e) => {
+            eprintln!("execns-sample-rs: open /proc/self/exe: {e}");
+            return 2;
+        }
+    };
+    let err = Execns::new("execns-sample-rs")
+        .arg("--stage3")
+        .exec_fd(exe.as_raw_fd())
+        .keep_fd(1, 1)
+        .namespaces(flags)
+        .exec();
+    eprintln!("execns-sample-rs: execns2: {err}");
+    let errno = err.errno().unwrap_or(0);
+    64 + u8::try_from(errno).unwrap_or(0).min(190)
+}
+
+/// Stage 1's execns2 check: run `keep_child` with a pipe as stdout, read
+/// stage 3's report from it.
+fn execns2_check(flags: Namespaces) -> (bool, String) {
+    let me = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/proc/self/exe"));
+    let child = Command::new(me)
+        .arg("--keep-child")
+        .arg(flags.as_raw().to_string())
+        .stdout(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => return (false, format!("execns2: cannot run the child: {e}")),
+    };
+    let mut report = String::new();
+    if let Some(mut out) = child.stdout.take() {
+        let _ = out.read_to_string(&mut report);
+    }
+    let status = child.wait().map(|s| s.code());
+    let report = report.trim().to_string();
+    let ok = matches!(status, Ok(Some(0))) && report.starts_with("stage3 ok");
+    (
+        ok,
+        format!(
+            "execns2 (Execns::exec_fd of an O_PATH fd, keep_fd(1, 1)): only the pipe at 1 \
+             ({report}; status {status:?})"
+        ),
+    )
+}
+
 /// The child of stage 1: make a stray fd, then execns into stage 2.
 fn child(args: &[OsString]) -> u8 {
     // args: OUT FLAGS uts mnt ipc user
@@ -299,6 +400,13 @@ fn stage1(out: PathBuf) -> u8 {
     );
     let after: Vec<String> = NS.iter().map(|(n, _)| ns_link(n)).collect();
     t.result(after == before, "stage 1's namespaces are unchanged");
+    match execns::sys::execns2_syscall_nr() {
+        Ok(_) => {
+            let (ok, what) = execns2_check(flags);
+            t.result(ok, &what);
+        }
+        Err(e) => t.skip("execns2 (Execns::exec_fd, keep_fd)", &e.to_string()),
+    }
     let _ = writeln!(t.out, "1..{}", t.n);
     u8::from(t.failed)
 }
@@ -308,6 +416,8 @@ fn main() -> ExitCode {
     let code = match args.get(1).and_then(|a| a.to_str()) {
         Some("--stage2") => stage2(&args[2..]),
         Some("--child") => child(&args[2..]),
+        Some("--keep-child") => keep_child(&args[2..]),
+        Some("--stage3") => stage3(),
         Some("--out") if args.len() == 3 => stage1(PathBuf::from(&args[2])),
         None => stage1(output_path()),
         _ => {

@@ -64,6 +64,7 @@
 use std::ffi::{CString, OsStr, OsString};
 use std::fmt;
 use std::io;
+use std::os::fd::RawFd;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 
@@ -284,6 +285,8 @@ pub struct Execns {
     env: Vec<(OsString, Option<OsString>)>,
     namespaces: Namespaces,
     reset_signals: bool,
+    fds: Vec<sys::FdMapEntry>,
+    exec_fd: Option<RawFd>,
 }
 
 impl Execns {
@@ -297,6 +300,8 @@ impl Execns {
             env: Vec::new(),
             namespaces: Namespaces::empty(),
             reset_signals: true,
+            fds: Vec::new(),
+            exec_fd: None,
         }
     }
 
@@ -360,6 +365,48 @@ impl Execns {
     pub fn namespaces(&mut self, namespaces: Namespaces) -> &mut Self {
         self.namespaces = namespaces;
         self
+    }
+
+    /// Give the new program this process's file descriptor `source` as
+    /// `target`, without close-on-exec (`execns2`'s fd map). Every file
+    /// descriptor not named this way is closed in the new program. A target
+    /// given twice is `EINVAL`, a `source` that is not open `EBADF` (from the
+    /// kernel, with nothing changed).
+    ///
+    /// With an fd map (or [`Execns::exec_fd`]) [`Execns::exec`] calls
+    /// `execns2`, which a kernel with only `execns` lacks (the "kernel lacks
+    /// execns" error, naming [`sys::EXECNS2_NR_PATH`]).
+    ///
+    /// ```
+    /// let mut call = execns::Execns::new("/bin/cat");
+    /// call.keep_fd(0, 0).keep_fd(1, 1).keep_fd(2, 2);
+    /// assert_eq!(call.get_fds().len(), 3);
+    /// ```
+    pub fn keep_fd(&mut self, source: RawFd, target: RawFd) -> &mut Self {
+        // A negative number stays invalid for the kernel (EBADF).
+        self.fds.push(sys::FdMapEntry {
+            source: source as u32,
+            target: target as u32,
+        });
+        self
+    }
+
+    /// Execute the file open at `fd` (a sealed memfd, an `O_PATH` file
+    /// descriptor: `AT_EMPTY_PATH`) instead of the program path, which is
+    /// then only `argv[0]`. Uses `execns2` (see [`Execns::keep_fd`]).
+    pub fn exec_fd(&mut self, fd: RawFd) -> &mut Self {
+        self.exec_fd = Some(fd);
+        self
+    }
+
+    /// The fd map, in the order given.
+    pub fn get_fds(&self) -> &[sys::FdMapEntry] {
+        &self.fds
+    }
+
+    /// The file descriptor of the program (see [`Execns::exec_fd`]).
+    pub fn get_exec_fd(&self) -> Option<RawFd> {
+        self.exec_fd
     }
 
     /// Whether the call resets the signal state the new program inherits
@@ -464,15 +511,29 @@ impl Execns {
             (Ok(a), Ok(e)) => (a, e),
             (Err(e), _) | (_, Err(e)) => return e,
         };
-        let err = sys::call(
-            sys::kernel_nr(),
-            self.namespaces.as_raw(),
-            &path,
-            &argv,
-            &envp,
-            self.reset_signals,
-        );
-        match (err.raw_os_error(), syscall_nr()) {
+        let flags = self.namespaces.as_raw();
+        let (nr, err) = if self.fds.is_empty() && self.exec_fd.is_none() {
+            let call = sys::Call::Execns { flags, path: &path };
+            (
+                syscall_nr(),
+                sys::call(sys::kernel_nr(), call, &argv, &envp, self.reset_signals),
+            )
+        } else {
+            let program = match self.exec_fd {
+                Some(fd) => sys::Program::Fd(fd),
+                None => sys::Program::Path(&path),
+            };
+            let call = sys::Call::Execns2 {
+                flags,
+                program,
+                fds: &self.fds,
+            };
+            (
+                sys::execns2_syscall_nr(),
+                sys::call(sys::kernel_nr2(), call, &argv, &envp, self.reset_signals),
+            )
+        };
+        match (err.raw_os_error(), nr) {
             // The call was made and failed.
             (Some(errno), Ok(nr)) => map_errno(errno, nr),
             // No number: no call was made; this is the "lacks execns" error.
@@ -611,6 +672,50 @@ mod tests {
         assert_eq!(e.get_envp(), vec![OsString::from("A=3")]);
         e.envs([("X", "y")]);
         assert_eq!(e.get_envp(), vec![OsString::from("A=3"), "X=y".into()]);
+    }
+
+    #[test]
+    fn builder_fd_map_and_exec_fd() {
+        let mut e = Execns::new("prog");
+        assert!(e.get_fds().is_empty());
+        assert_eq!(e.get_exec_fd(), None);
+        e.keep_fd(5, 0).keep_fd(6, 1000).exec_fd(7);
+        assert_eq!(
+            e.get_fds(),
+            &[
+                sys::FdMapEntry {
+                    source: 5,
+                    target: 0
+                },
+                sys::FdMapEntry {
+                    source: 6,
+                    target: 1000
+                }
+            ]
+        );
+        assert_eq!(e.get_exec_fd(), Some(7));
+        assert_eq!(e.get_argv()[0], "prog");
+    }
+
+    /// The layout of `struct execns_args` (VER0) and `struct execns_fd`, as
+    /// in the kernel's `<linux/execns.h>`.
+    #[test]
+    fn execns2_struct_layout() {
+        assert_eq!(std::mem::size_of::<sys::FdMapEntry>(), 8);
+        assert_eq!(std::mem::offset_of!(sys::FdMapEntry, target), 4);
+        assert_eq!(std::mem::size_of::<sys::ExecnsArgs>(), 56);
+    }
+
+    /// Without /sys/kernel/execns/execns2_nr no system call is made: the
+    /// "kernel lacks execns" error names that file (hosts have no execns).
+    #[test]
+    fn execns2_without_its_number() {
+        if std::path::Path::new(sys::EXECNS2_NR_PATH).exists() {
+            return;
+        }
+        let err = Execns::new("/bin/true").keep_fd(0, 0).exec();
+        assert!(kernel_lacks_execns(&err));
+        assert!(err.to_string().contains(sys::EXECNS2_NR_PATH), "{err}");
     }
 
     #[test]

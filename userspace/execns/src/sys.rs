@@ -1,5 +1,6 @@
-//! The raw system call, without the builder: no `unsafe fn` here, and the
-//! crate's only `unsafe` block; and where its number comes from.
+//! The raw system calls (`execns` and `execns2`), without the builder: no
+//! `unsafe fn` here, and the crate's only `unsafe` block; and where their
+//! numbers come from.
 //!
 //! `execns` has no system call number reserved upstream (from Linux 6.13 on,
 //! 463 is `setxattrat`), so the number is never a constant: the kernel that
@@ -23,6 +24,48 @@ pub const NR_PATH: &str = "/sys/kernel/execns/nr";
 /// programs. A 32-bit x86 program reads this file when it exists, else
 /// [`NR_PATH`] (a 32-bit kernel).
 pub const COMPAT_NR_PATH: &str = "/sys/kernel/execns/compat_nr";
+
+/// The file that holds the native system call number of `execns2`
+/// (`"464\n"` on x86_64 and the generic syscall table).
+pub const EXECNS2_NR_PATH: &str = "/sys/kernel/execns/execns2_nr";
+
+/// As [`COMPAT_NR_PATH`], for `execns2`.
+pub const EXECNS2_COMPAT_NR_PATH: &str = "/sys/kernel/execns/execns2_compat_nr";
+
+/// One entry of the fd map of `execns2` (`struct execns_fd`): the new program
+/// gets this process's file descriptor `source` at `target`, without
+/// close-on-exec.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FdMapEntry {
+    /// A file descriptor of the calling process.
+    pub source: u32,
+    /// Its number in the new program.
+    pub target: u32,
+}
+
+/// `struct execns_args` up to `EXECNS_ARGS_SIZE_VER0`: what this crate sets.
+#[repr(C)]
+#[derive(Debug, Default)]
+pub(crate) struct ExecnsArgs {
+    flags: u64,
+    pathname: u64,
+    argv: u64,
+    envp: u64,
+    fds: u64,
+    nr_fds: u32,
+    dirfd: i32,
+    at_flags: u32,
+    pad: u32,
+}
+
+/// `EXECNS_ARGS_SIZE_VER0`.
+pub(crate) const EXECNS_ARGS_SIZE_VER0: usize = 56;
+const _: () = assert!(std::mem::size_of::<ExecnsArgs>() == EXECNS_ARGS_SIZE_VER0);
+const _: () = assert!(std::mem::size_of::<FdMapEntry>() == 8);
+
+/// `AT_EMPTY_PATH`.
+const AT_EMPTY_PATH: u32 = 0x1000;
 
 /// `__X32_SYSCALL_BIT`: set in the numbers of system calls made by x32
 /// programs.
@@ -70,9 +113,9 @@ pub(crate) fn read_nr(path: &'static str) -> Result<c_long, Missing> {
 /// Read the number this program must use: a 32-bit x86 program uses
 /// [`COMPAT_NR_PATH`] when it exists (a 64-bit kernel), else [`NR_PATH`].
 #[cfg(target_arch = "x86")]
-fn find_nr() -> Result<c_long, Missing> {
-    match read_nr(COMPAT_NR_PATH) {
-        Err(Missing::NoNumber { .. }) => read_nr(NR_PATH),
+fn find_nr(nr_path: &'static str, compat_nr_path: &'static str) -> Result<c_long, Missing> {
+    match read_nr(compat_nr_path) {
+        Err(Missing::NoNumber { .. }) => read_nr(nr_path),
         other => other,
     }
 }
@@ -80,8 +123,8 @@ fn find_nr() -> Result<c_long, Missing> {
 /// Read the number this program must use: an x32 program uses [`NR_PATH`]
 /// with `__X32_SYSCALL_BIT`.
 #[cfg(all(target_arch = "x86_64", target_pointer_width = "32"))]
-fn find_nr() -> Result<c_long, Missing> {
-    read_nr(NR_PATH).map(|nr| nr | X32_SYSCALL_BIT)
+fn find_nr(nr_path: &'static str, _compat_nr_path: &'static str) -> Result<c_long, Missing> {
+    read_nr(nr_path).map(|nr| nr | X32_SYSCALL_BIT)
 }
 
 /// Read the number this program must use: [`NR_PATH`].
@@ -89,13 +132,26 @@ fn find_nr() -> Result<c_long, Missing> {
     target_arch = "x86",
     all(target_arch = "x86_64", target_pointer_width = "32")
 )))]
-fn find_nr() -> Result<c_long, Missing> {
-    read_nr(NR_PATH)
+fn find_nr(nr_path: &'static str, _compat_nr_path: &'static str) -> Result<c_long, Missing> {
+    read_nr(nr_path)
 }
 
 fn cached_nr() -> &'static Result<c_long, Missing> {
     static NR: OnceLock<Result<c_long, Missing>> = OnceLock::new();
-    NR.get_or_init(find_nr)
+    NR.get_or_init(|| find_nr(NR_PATH, COMPAT_NR_PATH))
+}
+
+fn cached_nr2() -> &'static Result<c_long, Missing> {
+    static NR: OnceLock<Result<c_long, Missing>> = OnceLock::new();
+    NR.get_or_init(|| find_nr(EXECNS2_NR_PATH, EXECNS2_COMPAT_NR_PATH))
+}
+
+/// The system call number of `execns2` on the running kernel: as
+/// [`syscall_nr`], from [`EXECNS2_NR_PATH`]. A kernel with `execns` but
+/// without that file has no `execns2`: the "kernel lacks execns" error, which
+/// then names that file.
+pub fn execns2_syscall_nr() -> io::Result<c_long> {
+    cached_nr2().clone().map_err(lacks_execns_error)
 }
 
 /// The system call number of `execns` on the running kernel.
@@ -136,7 +192,7 @@ pub fn syscall_nr() -> io::Result<c_long> {
 /// default action (see [`crate::Execns::reset_signals`]); [`execns_keep_signals`]
 /// leaves both alone.
 pub fn execns(flags: c_int, path: &CStr, argv: &[CString], envp: &[CString]) -> io::Error {
-    call(kernel_nr(), flags, path, argv, envp, true)
+    call(kernel_nr(), Call::Execns { flags, path }, argv, envp, true)
 }
 
 /// [`execns`] without touching the signal state: the new program starts with
@@ -149,7 +205,7 @@ pub fn execns_keep_signals(
     argv: &[CString],
     envp: &[CString],
 ) -> io::Error {
-    call(kernel_nr(), flags, path, argv, envp, false)
+    call(kernel_nr(), Call::Execns { flags, path }, argv, envp, false)
 }
 
 /// A system call number that is `execns` on the running kernel (or, in tests,
@@ -163,6 +219,57 @@ pub(crate) fn kernel_nr() -> Result<Nr, &'static Missing> {
     cached_nr().as_ref().map(|nr| Nr(*nr))
 }
 
+/// The number of `execns2` on the running kernel, or why there is none.
+pub(crate) fn kernel_nr2() -> Result<Nr, &'static Missing> {
+    cached_nr2().as_ref().map(|nr| Nr(*nr))
+}
+
+/// Where `execns2` finds the program.
+#[derive(Debug, Clone, Copy)]
+pub enum Program<'a> {
+    /// A path, relative to the working directory if it is not absolute.
+    Path(&'a CStr),
+    /// The file open at this file descriptor (`AT_EMPTY_PATH`: a sealed memfd,
+    /// an `O_PATH` file descriptor).
+    Fd(c_int),
+}
+
+/// Which system call [`call`] makes, with what besides `argv` and `envp`.
+pub(crate) enum Call<'a> {
+    /// `execns(flags, path, argv, envp)`.
+    Execns { flags: c_int, path: &'a CStr },
+    /// `execns2(&args, EXECNS_ARGS_SIZE_VER0)` with this program and fd map.
+    Execns2 {
+        flags: c_int,
+        program: Program<'a>,
+        fds: &'a [FdMapEntry],
+    },
+}
+
+/// `execns2` with raw flags: the program found as `execveat(2)` does (see
+/// [`Program`]) and the fd map `fds` (the new program's file table holds
+/// exactly these); as [`execns`] otherwise (signals, errors; the number from
+/// [`execns2_syscall_nr`]).
+pub fn execns2(
+    flags: c_int,
+    program: Program<'_>,
+    fds: &[FdMapEntry],
+    argv: &[CString],
+    envp: &[CString],
+) -> io::Error {
+    call(
+        kernel_nr2(),
+        Call::Execns2 {
+            flags,
+            program,
+            fds,
+        },
+        argv,
+        envp,
+        true,
+    )
+}
+
 #[cfg(test)]
 pub(crate) fn execns_unassigned_for_test(
     flags: c_int,
@@ -170,7 +277,7 @@ pub(crate) fn execns_unassigned_for_test(
     argv: &[CString],
     envp: &[CString],
 ) -> io::Error {
-    call(Ok(Nr(999)), flags, path, argv, envp, true)
+    call(Ok(Nr(999)), Call::Execns { flags, path }, argv, envp, true)
 }
 
 /// NULL-terminated array of pointers into `strings`, valid while `strings` is.
@@ -182,13 +289,17 @@ fn pointers(strings: &[CString]) -> Vec<*const c_char> {
         .collect()
 }
 
-/// `execns(flags, path, argv, envp)` with `nr` (see [`execns`] and, for
-/// `reset_signals`, [`execns_keep_signals`]); without a number, no system
-/// call and [`syscall_nr`]'s "kernel lacks execns" error.
+/// A pointer as a system call argument or a `__u64` field.
+fn addr<T>(p: *const T) -> u64 {
+    p as usize as u64
+}
+
+/// `execns(flags, path, argv, envp)` or `execns2(&args, size)` with `nr` (see
+/// [`execns`] and, for `reset_signals`, [`execns_keep_signals`]); without a
+/// number, no system call and [`syscall_nr`]'s "kernel lacks execns" error.
 pub(crate) fn call(
     nr: Result<Nr, &Missing>,
-    flags: c_int,
-    path: &CStr,
+    what: Call<'_>,
     argv: &[CString],
     envp: &[CString],
     reset_signals: bool,
@@ -199,17 +310,64 @@ pub(crate) fn call(
     };
     let argv_ptrs = pointers(argv);
     let envp_ptrs = pointers(envp);
+    let empty = c"";
+    let mut args2 = ExecnsArgs::default();
+    // The first four arguments: execns's, or execns2's struct and its size.
+    let sysargs: [u64; 4] = match what {
+        Call::Execns { flags, path } => [
+            // Sign-extended as the C header passes it: the kernel reads an int.
+            c_long::from(flags) as u64,
+            addr(path.as_ptr()),
+            addr(argv_ptrs.as_ptr()),
+            addr(envp_ptrs.as_ptr()),
+        ],
+        Call::Execns2 {
+            flags,
+            program,
+            fds,
+        } => {
+            // Reinterpreted as the kernel's u32 flags; a negative value stays invalid.
+            args2.flags = u64::from(flags as u32);
+            match program {
+                Program::Path(path) => {
+                    args2.dirfd = libc::AT_FDCWD;
+                    args2.pathname = addr(path.as_ptr());
+                }
+                Program::Fd(fd) => {
+                    args2.dirfd = fd;
+                    args2.pathname = addr(empty.as_ptr());
+                    args2.at_flags = AT_EMPTY_PATH;
+                }
+            }
+            args2.argv = addr(argv_ptrs.as_ptr());
+            args2.envp = addr(envp_ptrs.as_ptr());
+            if !fds.is_empty() {
+                args2.fds = addr(fds.as_ptr());
+                // More than u32::MAX entries: the kernel's limit refuses it anyway.
+                args2.nr_fds = u32::try_from(fds.len()).unwrap_or(u32::MAX);
+            }
+            [
+                addr(&args2 as *const ExecnsArgs),
+                EXECNS_ARGS_SIZE_VER0 as u64,
+                0,
+                0,
+            ]
+        }
+    };
     // SAFETY:
-    // - The system call: `nr` is `execns` as the running kernel published it
-    //   in sysfs (or, in tests, a number no kernel assigns, which fails with
-    //   ENOSYS without reading anything). `execns` reads `path`, a
-    //   NUL-terminated string borrowed for the whole call, and
-    //   `argv_ptrs`/`envp_ptrs`, NULL-terminated arrays of pointers to
-    //   NUL-terminated strings owned by `argv`/`envp`, all alive until after
-    //   the call (the slices are borrowed, the Vecs are locals). It writes
-    //   nothing into this process's memory: on success the address space is
-    //   replaced and the call does not return; on failure it returns -1 with
-    //   errno set. The fifth and sixth arguments are unused and passed as 0.
+    // - The system call: `nr` is `execns` or `execns2` (as `what` says) as
+    //   the running kernel published it in sysfs (or, in tests, a number no
+    //   kernel assigns, which fails with ENOSYS without reading anything).
+    //   `execns` reads `path`, a NUL-terminated string borrowed for the whole
+    //   call, and `argv_ptrs`/`envp_ptrs`, NULL-terminated arrays of pointers
+    //   to NUL-terminated strings owned by `argv`/`envp`, all alive until
+    //   after the call (the slices are borrowed, the Vecs are locals).
+    //   `execns2` reads `args2` (a local, `EXECNS_ARGS_SIZE_VER0` bytes, the
+    //   size passed) and through it the same strings and arrays, `empty` (a
+    //   static string) and `fds` (`nr_fds` entries of a borrowed slice). They
+    //   write nothing into this process's memory: on success the address
+    //   space is replaced and the call does not return; on failure it returns
+    //   -1 with errno set. The unused arguments are passed as 0.
     // - With `reset_signals`, the new program starts with an empty signal
     //   mask and SIGPIPE at its default action (Rust's runtime ignores
     //   SIGPIPE, and ignored signals stay ignored across exec). The sigset_t
@@ -230,12 +388,12 @@ pub(crate) fn call(
         };
         let ret = libc::syscall(
             nr.0,
-            c_long::from(flags),
-            path.as_ptr(),
-            argv_ptrs.as_ptr(),
-            envp_ptrs.as_ptr(),
-            0 as c_long,
-            0 as c_long,
+            sysargs[0] as usize,
+            sysargs[1] as usize,
+            sysargs[2] as usize,
+            sysargs[3] as usize,
+            0usize,
+            0usize,
         );
         let err = io::Error::last_os_error();
         debug_assert_eq!(ret, -1, "execns returned without failing");

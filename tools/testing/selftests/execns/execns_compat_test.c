@@ -2,6 +2,8 @@
 /*
  * execns() from a 32-bit (ia32) program on a 64-bit kernel: the compat entry
  * (compat_sys_execns) must read argv and envp as arrays of 32-bit pointers.
+ * execns2() has one entry for both (its struct has one layout): it must do
+ * the same when in_compat_syscall().
  * Read as 64-bit pointers, two neighbouring entries would make one bogus
  * pointer: EFAULT, or wrong strings in the new program.
  *
@@ -11,14 +13,17 @@
  * as every file descriptor (stdout included) is closed in it.
  */
 #include <linux/sched.h>
+#include <linux/execns.h>
 
 /*
- * The number the running kernel gives execns() for ia32 programs, from
- * /sys/kernel/execns/compat_nr: a kernel without execns() has no such file, and
- * there 463 may be another system call (setxattrat() from Linux 6.13 on).
+ * The numbers the running kernel gives execns() and execns2() for ia32
+ * programs, from /sys/kernel/execns/: a kernel without them has no such
+ * files, and there 463 and 464 may be other system calls (setxattrat() and
+ * getxattrat() from Linux 6.13 on).
  */
 #define COMPAT_NR_FILE "/sys/kernel/execns/compat_nr"
-static long execns_nr = -1;
+#define COMPAT_NR2_FILE "/sys/kernel/execns/execns2_compat_nr"
+static long execns_nr = -1, execns2_nr = -1;
 
 #define EXECNS_COMPAT_NS (CLONE_NEWUTS | CLONE_NEWIPC)
 /* above a 32-bit program's address space (TASK_SIZE 0xffffe000): never mapped */
@@ -34,10 +39,28 @@ static void result(int ok, const char *name)
 	printf("%sok %d %s\n", ok ? "" : "not ", tests_run, name);
 }
 
+/* execns2() or execns() for run() and fails_with() */
+static int use_execns2;
+/* execns2()'s fd map, for use_execns2 */
+static struct execns_fd *fd_map;
+static unsigned int fd_map_nr;
+
 /* -errno, or what the call returned; errno is left alone */
 static long raw_execns(long flags, const char *path, char *const argv[], char *const envp[])
 {
-	return my_syscall4(execns_nr, flags, path, argv, envp);
+	struct execns_args a;
+
+	if (!use_execns2)
+		return my_syscall4(execns_nr, flags, path, argv, envp);
+	memset(&a, 0, sizeof(a));
+	a.flags = (unsigned long)flags;
+	a.dirfd = AT_FDCWD;
+	a.pathname = (unsigned long)path;
+	a.argv = (unsigned long)argv;
+	a.envp = (unsigned long)envp;
+	a.fds = fd_map_nr ? (unsigned long)fd_map : 0;
+	a.nr_fds = fd_map_nr;
+	return my_syscall2(execns2_nr, &a, sizeof(a));
 }
 
 static int fd_open(int fd)
@@ -67,6 +90,7 @@ static int child(int argc, char **argv, char **envp)
 {
 	const char *uts = getenv("EXECNS_UTS"), *ipc = getenv("EXECNS_IPC");
 	const char *isnew = getenv("EXECNS_NEW");
+	int kept = getenv("EXECNS_KEPT") ? 9 : -1;	/* execns2's fd map */
 	char link[64];
 	int fd, n = 0;
 
@@ -74,13 +98,19 @@ static int child(int argc, char **argv, char **envp)
 		return 10;
 	while (envp[n])
 		n++;
+	if (kept >= 0)
+		n--;
 	if (n != 4 || !getenv("EXECNS_A") || strcmp(getenv("EXECNS_A"), "1"))
 		return 11;
 	if (!uts || !ipc || !isnew)
 		return 12;
-	for (fd = 0; fd < 8; fd++)
-		if (fd_open(fd))
-			return 13;	/* fd 0..2 and the caller's extra fd must be closed */
+	/* fd 0..2 and the caller's extra fd closed; with the fd map, 9 kept */
+	for (fd = 0; fd < 12; fd++) {
+		int want = fd == kept;
+
+		if (fd_open(fd) != want)
+			return 13;
+	}
 	if (ns_link("/proc/self/ns/uts", link, sizeof(link)))
 		return 14;
 	if (!strcmp(link, uts) != (*isnew == '0'))
@@ -98,7 +128,8 @@ static int run(long flags)
 	static char uts[80] = "EXECNS_UTS=", ipc[80] = "EXECNS_IPC=";
 	char *const argv[] = { "execns_compat_test", "child", "one", "two and three", NULL };
 	char *const envp[] = {
-		"EXECNS_A=1", uts, ipc, flags ? "EXECNS_NEW=1" : "EXECNS_NEW=0", NULL
+		"EXECNS_A=1", uts, ipc, flags ? "EXECNS_NEW=1" : "EXECNS_NEW=0",
+		fd_map_nr ? "EXECNS_KEPT=1" : NULL, NULL
 	};
 	int status;
 	pid_t pid;
@@ -110,8 +141,12 @@ static int run(long flags)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		/* an extra fd, not close-on-exec: must not reach the new program */
-		if (open("/proc/self/status", O_RDONLY) < 0)
+		/* an extra fd at 7, not close-on-exec: must not reach the new
+		 * program (but through execns2's fd map, at 9)
+		 */
+		int fd = open("/proc/self/status", O_RDONLY);
+
+		if (fd < 0 || dup2(fd, 7) != 7)
 			exit(20);
 		raw_execns(flags, "/proc/self/exe", argv, envp);
 		exit(21);
@@ -141,11 +176,11 @@ static int fails_with(long flags, const char *path, char *const argv[],
 	return fd_open(0) && fd_open(1) && fd_open(2);
 }
 
-/* /sys/kernel/execns/compat_nr, or -1 */
-static long read_compat_nr(void)
+/* the number in /sys/kernel/execns/<file>, or -1 */
+static long read_compat_nr(const char *file)
 {
 	char buf[16] = "";
-	int fd = open(COMPAT_NR_FILE, O_RDONLY);
+	int fd = open(file, O_RDONLY);
 
 	if (fd < 0)
 		return -1;
@@ -167,7 +202,8 @@ int main(int argc, char **argv, char **envp)
 		return child(argc, argv, envp);
 
 	printf("TAP version 13\n");
-	execns_nr = read_compat_nr();
+	execns_nr = read_compat_nr(COMPAT_NR_FILE);
+	execns2_nr = read_compat_nr(COMPAT_NR2_FILE);
 	if (execns_nr <= 0) {
 		printf("1..0 # SKIP no %s: the kernel has no execns() for 32-bit programs\n",
 		       COMPAT_NR_FILE);
@@ -182,7 +218,7 @@ int main(int argc, char **argv, char **envp)
 		printf("1..0 # SKIP must be run as root\n");
 		return 4;
 	}
-	printf("1..6\n");
+	printf("1..11\n");
 
 	st = run(0);
 	if (st)
@@ -203,6 +239,33 @@ int main(int argc, char **argv, char **envp)
 	       "EFAULT for argv above the 32-bit address space, nothing changed");
 	result(fails_with(EXECNS_COMPAT_NS, "/proc/self/exe", bad_argv, env, EFAULT),
 	       "EFAULT for an argv string above the 32-bit address space, nothing changed");
+
+	use_execns2 = 1;
+	if (execns2_nr <= 0 || raw_execns(0, "/nonexistent/execns2", args, env) == -ENOSYS) {
+		for (int i = 0; i < 5; i++)
+			printf("ok %d # SKIP no execns2() for 32-bit programs\n", ++tests_run);
+	} else {
+		struct execns_fd map[] = { { 7, 9 } };
+
+		st = run(EXECNS_COMPAT_NS);
+		if (st)
+			printf("# execns2(UTS|IPC): new program's status %d\n", st);
+		result(st == 0,
+		       "execns2() from ia32: argv and envp read as 32-bit pointers, all fds closed");
+		fd_map = map;
+		fd_map_nr = 1;
+		st = run(0);
+		if (st)
+			printf("# execns2() with fd 0 at 9: new program's status %d\n", st);
+		result(st == 0, "execns2() from ia32 with an fd map: only fd 9");
+		fd_map_nr = 0;
+		result(fails_with(0, "/nonexistent/execns", args, env, ENOENT),
+		       "execns2: ENOENT, nothing changed");
+		result(fails_with(CLONE_FILES, "/proc/self/exe", args, env, EINVAL),
+		       "execns2: EINVAL for CLONE_FILES, nothing changed");
+		result(fails_with(EXECNS_COMPAT_NS, "/proc/self/exe", bad_argv, env, EFAULT),
+		       "execns2: EFAULT for an argv string above the 32-bit address space, nothing changed");
+	}
 
 	printf("# %d passed, %d failed\n", tests_run - tests_failed, tests_failed);
 	return tests_failed ? 1 : 0;

@@ -11,8 +11,10 @@
  *                          fds (fds open at startup, before this program
  *                          opened anything), threads, cap_eff/cap_prm,
  *                          at_secure, dumpable (PR_GET_DUMPABLE), cwd
- *                          (getcwd() at startup), and the results of the
- *                          options below.
+ *                          (getcwd() at startup), exe (/proc/self/exe),
+ *                          fd.N=dev:ino:fdflags for each startup fd N
+ *                          (the file it holds, F_GETFD), and the results
+ *                          of the options below.
  *   EXECNS_HOLD=fifo       after reporting, block reading fifo until EOF.
  *   (always)               fork; the child reports getpid() and its pid ns
  *                          (EXECNS_NOFORK=1: don't).
@@ -66,6 +68,7 @@
 
 static int startup_fds[MAX_FDS];
 static int nr_startup_fds;
+static char startup_fd_info[MAX_FDS][64];
 static char proc_fds[4096];
 
 static char report[65536];
@@ -75,11 +78,19 @@ static size_t report_len;
 
 static void add_fd(int fd)
 {
+	struct stat st;
+
 	for (int i = 0; i < nr_startup_fds; i++)
 		if (startup_fds[i] == fd)
 			return;
-	if (nr_startup_fds < MAX_FDS)
-		startup_fds[nr_startup_fds++] = fd;
+	if (nr_startup_fds >= MAX_FDS)
+		return;
+	if (fstat(fd, &st))
+		memset(&st, 0, sizeof(st));
+	snprintf(startup_fd_info[nr_startup_fds], sizeof(startup_fd_info[0]),
+		 "%llu:%llu:%d", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino, fcntl(fd, F_GETFD));
+	startup_fds[nr_startup_fds++] = fd;
 }
 
 /*
@@ -389,6 +400,15 @@ int main(int argc, char **argv, char **envp)
 	for (i = 0; i < nr_startup_fds; i++)
 		add("%s%d", i ? "," : "", startup_fds[i]);
 	add("%s\nproc_fds=%s\n", nr_startup_fds ? "" : "none", proc_fds);
+	for (i = 0; i < nr_startup_fds; i++)
+		add("fd.%d=%s\n", startup_fds[i], startup_fd_info[i]);
+	{
+		char exe[PATH_MAX];
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+		exe[n > 0 ? n : 0] = '\0';
+		add("exe=%s\n", exe);
+	}
 	add("at_secure=%lu\n", getauxval(AT_SECURE));
 	add("dumpable=%d\n", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
 	{

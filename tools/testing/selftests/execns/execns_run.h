@@ -7,6 +7,8 @@
 #define __EXECNS_RUN_H
 
 #include <pthread.h>
+#include <stdint.h>
+#include <linux/execns.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -15,6 +17,11 @@
 
 #define FD_TOP_LIMIT	4096	/* RLIMIT_NOFILE while opening test fds */
 #define FD_LOW_LIMIT	512	/* ... lowered to this before execns() */
+
+static inline long sys_execns2(struct execns_args *args, size_t size)
+{
+	return syscall(__NR_execns2, args, size);
+}
 
 /* ------------------------------------------------------------------ */
 /* Caller-side set-up, run in the child just before execns().          */
@@ -124,6 +131,12 @@ struct run {
 	int (*prep)(void *arg);		/* run in the child after unpriv */
 	void *prep_arg;
 	bool hold;			/* target waits until run_finish() */
+	/*
+	 * Call execns2(args2, size2) instead (size2 0: sizeof); its flags,
+	 * argv and envp are set from the above, its pathname too when 0.
+	 */
+	struct execns_args *args2;
+	size_t size2;
 	/* out */
 	pid_t pid;
 	int status;
@@ -200,7 +213,16 @@ static int run_child(void *arg)
 				CHILD_FAIL(5);
 		}
 	}
-	sys_execns(r->flags, r->path, a->argv, a->envp);
+	if (r->args2) {
+		r->args2->flags = (unsigned int)r->flags;
+		r->args2->argv = (uintptr_t)a->argv;
+		r->args2->envp = (uintptr_t)a->envp;
+		if (!r->args2->pathname)
+			r->args2->pathname = (uintptr_t)r->path;
+		sys_execns2(r->args2, r->size2 ? r->size2 : sizeof(*r->args2));
+	} else {
+		sys_execns(r->flags, r->path, a->argv, a->envp);
+	}
 	a->res->exec_errno = errno ? errno : -1;
 	_exit(99);
 }

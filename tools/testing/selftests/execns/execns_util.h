@@ -41,6 +41,15 @@
 # endif
 #endif
 
+/* execns2(): read the number from /sys/kernel/execns/execns2_nr in real code. */
+#ifndef __NR_execns2
+# if defined(__x86_64__) && !defined(__ILP32__)
+#  define __NR_execns2 464
+# else
+#  define __NR_execns2 -1	/* unknown here: syscall() fails with ENOSYS */
+# endif
+#endif
+
 #ifndef CLONE_NEWCGROUP
 # define CLONE_NEWCGROUP 0x02000000
 #endif

@@ -1,0 +1,1016 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests for execns2(2):
+ *
+ *   long execns2(const struct execns_args *args, size_t size);
+ *
+ * execns() made extensible, with execveat()'s dirfd + pathname + at_flags
+ * and an fd map: the new program's file table holds exactly the files the
+ * map names, at its targets, without close-on-exec.
+ *
+ * As in execns_test.c, successful calls run execns_helper, which reports
+ * what it sees (fd.N=dev:ino:fdflags for each fd it starts with, argv,
+ * namespaces, exe); failing calls are checked for the errno, for leaving
+ * the caller unchanged (namespaces, every fd, credentials, threads, cwd,
+ * root: snapshots before and after) and for dropping the new file table
+ * (the write end of a pipe passed in the map is closed once the caller
+ * closes its own: the reader sees EOF).
+ *
+ * Must run as root; the unprivileged parts switch to uid/gid 1000.
+ * Skips everything on a kernel without execns2() (ENOSYS).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+#include "execns_util.h"
+#include "execns_run.h"
+
+#ifndef MFD_CLOEXEC
+# define MFD_CLOEXEC 0x0001U
+#endif
+#ifndef MFD_ALLOW_SEALING
+# define MFD_ALLOW_SEALING 0x0002U
+#endif
+#ifndef MFD_EXEC
+# define MFD_EXEC 0x0010U
+#endif
+#ifndef F_ADD_SEALS
+# define F_ADD_SEALS 1033
+# define F_SEAL_SEAL 0x0001
+# define F_SEAL_SHRINK 0x0002
+# define F_SEAL_GROW 0x0004
+# define F_SEAL_WRITE 0x0008
+#endif
+
+static bool e2_ok;
+static char e2_why[256];
+
+/*
+ * The fds every test's child has before the call (set up by open_sources()):
+ * the pipe's write end (whose last reference we watch) and read end, the
+ * scratch directory, /dev/null, a marker file, an O_PATH fd of the helper,
+ * and one fd with and one without close-on-exec that no map names, a sealed
+ * memfd copy of the helper, the script, and the scratch directory again
+ * without close-on-exec.
+ */
+enum {
+	FD_PIPE_W = 40, FD_PIPE_R, FD_DIR, FD_NULL, FD_MARKER, FD_OPATH,
+	FD_EXTRA, FD_EXTRA_CLOEXEC, FD_MEMFD, FD_SCRIPT, FD_DIR_NOCLOEXEC,
+};
+
+#define FD_NOT_OPEN 60
+
+/* What open_sources() opens, and the script/symlink next to the helper. */
+struct sources {
+	char dir[192];
+	char helper[192];
+	char marker[256];
+	char script[256];
+	char link[256];
+};
+
+static struct sources src;
+
+static int move_fd(int fd, int to, bool cloexec)
+{
+	if (fd < 0)
+		return -1;
+	if (fd == to)
+		return fcntl(fd, F_SETFD, cloexec ? FD_CLOEXEC : 0);
+	if (dup3(fd, to, cloexec ? O_CLOEXEC : 0) != to)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+/* A sealed memfd holding a copy of the helper (runc's CVE-2019-5736 defence). */
+static int sealed_helper_memfd(void)
+{
+	char buf[65536];
+	ssize_t n;
+	int in, fd;
+
+	fd = memfd_create("execns2-helper", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL)	/* before MFD_EXEC */
+		fd = memfd_create("execns2-helper", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	in = open(src.helper, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || in < 0)
+		return -1;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, n) != n)
+			return -1;
+	close(in);
+	if (n < 0 || fchmod(fd, 0755) ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW |
+		  F_SEAL_WRITE))
+		return -1;
+	return fd;
+}
+
+/* In the child, before the call: the fds of the enum above. */
+static int open_sources(void *unused)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	if (move_fd(p[1], FD_PIPE_W, true) || move_fd(p[0], FD_PIPE_R, true) ||
+	    move_fd(open(src.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), FD_DIR, true) ||
+	    move_fd(open("/dev/null", O_RDWR), FD_NULL, false) ||
+	    move_fd(open(src.marker, O_RDWR | O_CLOEXEC), FD_MARKER, true) ||
+	    move_fd(open(src.helper, O_PATH | O_CLOEXEC), FD_OPATH, true) ||
+	    move_fd(open("/dev/null", O_RDONLY), FD_EXTRA, false) ||
+	    move_fd(open("/dev/null", O_RDONLY), FD_EXTRA_CLOEXEC, true) ||
+	    move_fd(sealed_helper_memfd(), FD_MEMFD, true) ||
+	    move_fd(open(src.script, O_RDONLY | O_CLOEXEC), FD_SCRIPT, true) ||
+	    move_fd(open(src.dir, O_RDONLY | O_DIRECTORY), FD_DIR_NOCLOEXEC, false))
+		return -1;
+	return 0;
+}
+
+static int sources_init(struct scratch *s)
+{
+	char line[PATH_MAX + 32];
+	int fd, len;
+
+	snprintf(src.dir, sizeof(src.dir), "%s", s->dir);
+	snprintf(src.helper, sizeof(src.helper), "%s", s->helper);
+	snprintf(src.marker, sizeof(src.marker), "%s/marker", s->dir);
+	snprintf(src.script, sizeof(src.script), "%s/script.sh", s->dir);
+	snprintf(src.link, sizeof(src.link), "%s/link", s->dir);
+	/* 0666: uid 1000 opens it too. */
+	fd = open(src.marker, O_RDWR | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0 || close(fd) || chmod(src.marker, 0666))
+		return -1;
+	len = snprintf(line, sizeof(line), "#!%s scriptarg\n", s->helper);
+	fd = open(src.script, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	if (fd < 0 || write(fd, line, len) != len || close(fd) ||
+	    chmod(src.script, 0755))
+		return -1;
+	return symlink("execns_helper", src.link);
+}
+
+/* dev:ino:0 of path, as the helper reports a non-close-on-exec fd. */
+static const char *fd_id(const char *path)
+{
+	static char buf[64];
+	struct stat st;
+
+	if (stat(path, &st))
+		return "stat failed";
+	snprintf(buf, sizeof(buf), "%llu:%llu:0", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino);
+	return buf;
+}
+
+static void args_init(struct execns_args *a, const char *path)
+{
+	memset(a, 0, sizeof(*a));
+	a->dirfd = AT_FDCWD;
+	a->pathname = (uintptr_t)path;
+}
+
+static void args_map(struct execns_args *a, struct execns_fd *map, unsigned int nr)
+{
+	a->fds = (uintptr_t)map;
+	a->nr_fds = nr;
+}
+
+/* ------------------------------------------------------------------ */
+/* Failing calls: errno, nothing changed, the new table dropped.       */
+
+enum prep { PREP_ROOT, PREP_UNPRIV, PREP_THREADS };
+
+struct fail_result {
+	int step;
+	int step_errno;
+	int returned;
+	long ret;
+	int err;
+	int eof;	/* 1: the pipe's reader saw EOF after the call */
+	char diff[4000];
+};
+
+static struct fail_result *fail_res;
+/* Passed to execns2() as it is (an address that faults). */
+static void *raw_args;
+static char *const fail_argv[] = { "execns2-target", NULL };
+static char *const fail_envp[] = { "EXECNS_TEST=1", NULL };
+
+/*
+ * In a child: set up (prep, open_sources(), many fds: RLIMIT_NOFILE is then
+ * 512), snapshot, call execns2(args, size), snapshot again; then close our
+ * write end of the pipe and see whether its reader gets EOF. args->flags is
+ * set to flags, argv and envp filled in unless set (not for NULL or
+ * raw_args). The parent checks the errno, that the
+ * snapshots are equal, and the EOF.
+ */
+static void expect_fail(struct __test_metadata *_metadata, enum prep prep,
+			struct execns_args *args, size_t size,
+			unsigned long long flags, int want_errno,
+			const char *what)
+{
+	struct fail_result *fr;
+	int status;
+	pid_t pid;
+
+	if (!fail_res) {
+		fail_res = shared_zalloc(sizeof(*fail_res));
+		ASSERT_NE(NULL, fail_res);
+	}
+	fr = fail_res;
+	memset(fr, 0, sizeof(*fr));
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct snapshot *before = malloc(sizeof(*before));
+		struct snapshot *after = malloc(sizeof(*after));
+		char c;
+
+		if (!before || !after)
+			_exit(1);
+		if (prep == PREP_UNPRIV && drop_privs()) {
+			fr->step = 1;
+			fr->step_errno = errno;
+			_exit(1);
+		}
+		if (prep == PREP_THREADS && start_threads(4)) {
+			fr->step = 2;
+			fr->step_errno = errno;
+			_exit(1);
+		}
+		if (open_sources(NULL) || open_many_fds(src.dir) < 12) {
+			fr->step = 3;
+			fr->step_errno = errno;
+			_exit(1);
+		}
+		if (args && args != raw_args) {
+			args->flags = flags;
+			if (!args->argv)
+				args->argv = (uintptr_t)fail_argv;
+			if (!args->envp)
+				args->envp = (uintptr_t)fail_envp;
+		}
+		take_snapshot(before);
+		errno = 0;
+		fr->ret = sys_execns2(args, size);
+		fr->err = errno;
+		fr->returned = 1;
+		take_snapshot(after);
+		compare_snapshots(before, after, fr->diff, sizeof(fr->diff));
+		close(FD_PIPE_W);
+		fcntl(FD_PIPE_R, F_SETFL, O_NONBLOCK);
+		fr->eof = read(FD_PIPE_R, &c, 1) == 0;
+		_exit(0);
+	}
+	status = wait_timeout(pid, 20000);
+
+	ASSERT_EQ(0, fr->step) {
+		TH_LOG("%s: set-up step %d failed: %s", what, fr->step,
+		       strerror(fr->step_errno));
+	}
+	ASSERT_TRUE(fr->returned) {
+		TH_LOG("%s: execns2() did not return (child %s): it must fail with %s",
+		       what, status_str(status), strerror(want_errno));
+	}
+	EXPECT_EQ(-1, fr->ret);
+	EXPECT_EQ(want_errno, fr->err) {
+		TH_LOG("%s: execns2() failed with %s, expected %s", what,
+		       strerror(fr->err), strerror(want_errno));
+	}
+	EXPECT_STREQ("", fr->diff) {
+		TH_LOG("%s: the failed execns2() changed the caller", what);
+	}
+	EXPECT_TRUE(fr->eof) {
+		TH_LOG("%s: pipe still open after the failed call: new file table not dropped",
+		       what);
+	}
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fixtures                                                            */
+
+#define E2_SETUP(self) do {						\
+	NS_SCRATCH_SETUP(self, e2_ok, e2_why);				\
+	ASSERT_EQ(0, sources_init(&(self)->s));				\
+	memset(&(self)->r, 0, sizeof((self)->r));			\
+} while (0)
+
+FIXTURE(e2) {
+	struct scratch s;
+	struct ns_set ns;
+	struct run r;
+};
+
+FIXTURE_SETUP(e2)
+{
+	E2_SETUP(self);
+}
+
+FIXTURE_TEARDOWN(e2)
+{
+	scratch_fini(&self->s);
+}
+
+/* Run execns2 with args (size 0: sizeof) into the helper, with open_sources(). */
+static void run2(struct __test_metadata *_metadata, struct scratch *s,
+		 struct run *r, struct execns_args *args, size_t size,
+		 struct child_result **res)
+{
+	r->args2 = args;
+	r->size2 = size;
+	r->prep = open_sources;
+	ASSERT_EQ(0, run_start(s, r, res));
+	run_finish(r);
+}
+
+/* The helper started with exactly these fds ("0,1,2,1000"). */
+#define ASSERT_FDS(r, want) do {					\
+	ASSERT_STREQ(want, kv_get((r)->report, "fds", '=') ?: "?") {	\
+		TH_LOG("fds in the new program: %s (proc: %s)",		\
+		       kv_get((r)->report, "fds", '='),			\
+		       kv_get((r)->report, "proc_fds", '='));		\
+	}								\
+	ASSERT_STREQ(want, kv_get((r)->report, "proc_fds", '=') ?: "?"); \
+} while (0)
+
+#define EXPECT_FD_IS(r, fd, path) do {					\
+	char __k[32], __id[64];						\
+									\
+	snprintf(__k, sizeof(__k), "fd.%d", (fd));			\
+	snprintf(__id, sizeof(__id), "%s", fd_id(path));		\
+	EXPECT_STREQ(__id, kv_get((r)->report, __k, '=') ?: "none") {	\
+		TH_LOG("fd %d should hold %s, without close-on-exec",	\
+		       (fd), (path));					\
+	}								\
+} while (0)
+
+/* ------------------------------------------------------------------ */
+/* The size rules of an extensible struct                              */
+
+/* uint64_t: aligned for struct execns_args */
+static uint64_t big_words[1024];
+static char *const big = (char *)big_words;
+#define BIG_SIZE sizeof(big_words)
+
+/*
+ * Smaller than the first version: EINVAL; a larger struct whose extra bytes
+ * are not all zero (or larger than a page): E2BIG; a bad pointer: EFAULT.
+ */
+TEST_F(e2, size_errors)
+{
+	static const size_t small[] = { 0, 8, EXECNS_ARGS_SIZE_VER0 - 8,
+					EXECNS_ARGS_SIZE_VER0 - 1 };
+	struct execns_args *a = (struct execns_args *)big;
+	char what[64];
+	void *bad;
+
+	for (size_t i = 0; i < ARRAY_SIZE(small); i++) {
+		memset(big, 0, BIG_SIZE);
+		args_init(a, self->s.helper);
+		snprintf(what, sizeof(what), "size %zu", small[i]);
+		expect_fail(_metadata, PREP_ROOT, a, small[i], 0, EINVAL, what);
+	}
+
+	memset(big, 0, BIG_SIZE);
+	args_init(a, self->s.helper);
+	big[sizeof(*a) + 7] = 1;
+	expect_fail(_metadata, PREP_ROOT, a, sizeof(*a) + 8, 0, E2BIG,
+		    "a non-zero byte after the known struct");
+	memset(big, 0, BIG_SIZE);
+	args_init(a, self->s.helper);
+	big[getpagesize() - 1] = 1;
+	expect_fail(_metadata, PREP_ROOT, a, getpagesize(), 0, E2BIG,
+		    "a non-zero last byte of a page-sized struct");
+	memset(big, 0, BIG_SIZE);
+	args_init(a, self->s.helper);
+	expect_fail(_metadata, PREP_ROOT, a, getpagesize() + 1, 0, E2BIG,
+		    "size over a page");
+
+	bad = mmap(NULL, getpagesize(), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, bad);
+	expect_fail(_metadata, PREP_ROOT, NULL, sizeof(*a), 0, EFAULT, "NULL args");
+	raw_args = bad;
+	expect_fail(_metadata, PREP_ROOT, bad, sizeof(*a), 0, EFAULT, "unmapped args");
+	raw_args = NULL;
+	munmap(bad, getpagesize());
+}
+
+/* Which struct sizes work: every known version, and larger with zeros. */
+FIXTURE(size) {
+	struct scratch s;
+	struct ns_set ns;
+	struct run r;
+};
+
+FIXTURE_VARIANT(size) {
+	size_t size;		/* 0: a page */
+	bool garbage_after;	/* non-zero bytes after size (not read) */
+};
+
+FIXTURE_VARIANT_ADD(size, ver0) { .size = EXECNS_ARGS_SIZE_VER0 };
+/* A VER0 caller's memory after its struct is not the kernel's business. */
+FIXTURE_VARIANT_ADD(size, ver0_garbage_after) {
+	.size = EXECNS_ARGS_SIZE_VER0, .garbage_after = true
+};
+
+FIXTURE_VARIANT_ADD(size, between_versions) { .size = EXECNS_ARGS_SIZE_VER0 + 8 };
+FIXTURE_VARIANT_ADD(size, ver1) { .size = EXECNS_ARGS_SIZE_VER1 };
+FIXTURE_VARIANT_ADD(size, larger_zero_tail) { .size = EXECNS_ARGS_SIZE_VER1 + 32 };
+FIXTURE_VARIANT_ADD(size, page_zero_tail) { .size = 0 };
+
+FIXTURE_SETUP(size)
+{
+	E2_SETUP(self);
+}
+
+FIXTURE_TEARDOWN(size)
+{
+	scratch_fini(&self->s);
+}
+
+TEST_F(size, works)
+{
+	struct execns_args *a = (struct execns_args *)big;
+	size_t size = variant->size ?: (size_t)getpagesize();
+	struct execns_fd map[] = { { FD_NULL, 0 } };
+	struct run *r = &self->r;
+	struct child_result *res;
+
+	memset(big, 0, BIG_SIZE);
+	args_init(a, self->s.helper);
+	args_map(a, map, 1);
+	if (variant->garbage_after)
+		memset(big + size, 0xff, sizeof(big) - size);
+	r->flags = CLONE_NEWUSER;
+	run2(_metadata, &self->s, r, a, size, &res);
+	ASSERT_RAN(r, res);
+	ASSERT_NS_CHANGED(&self->ns, r, CLONE_NEWUSER);
+	ASSERT_FDS(r, "0");
+	EXPECT_FD_IS(r, 0, "/dev/null");
+}
+
+/* ------------------------------------------------------------------ */
+/* Flags, reserved fields, at_flags                                    */
+
+TEST_F(e2, einval_flags_reserved_at_flags)
+{
+	static const unsigned long long bad_flags[] = {
+		CLONE_VM, CLONE_FILES, CLONE_THREAD, CLONE_PIDFD,
+		0x80000000ULL, 1ULL << 32, 0x200000000ULL /* CLONE_INTO_CGROUP */,
+		~0ULL,
+	};
+	struct execns_fd map[] = { { FD_PIPE_W, 3 } };
+	struct execns_args a;
+	char what[96];
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad_flags); i++) {
+		args_init(&a, self->s.helper);
+		args_map(&a, map, 1);
+		snprintf(what, sizeof(what), "flags %#llx", bad_flags[i]);
+		expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), bad_flags[i],
+			    EINVAL, what);
+		/* With valid flags in the low 32 bits too. */
+		expect_fail(_metadata, PREP_ROOT, &a, sizeof(a),
+			    bad_flags[i] | CLONE_NEWUSER, EINVAL, what);
+	}
+
+#define RESERVED(field, val) do {					\
+	args_init(&a, self->s.helper);					\
+	args_map(&a, map, 1);						\
+	a.field = (val);						\
+	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, \
+		    EINVAL, "reserved " #field);			\
+} while (0)
+	RESERVED(__pad, 1);
+	RESERVED(join_fd, FD_DIR);
+	RESERVED(join_flags, CLONE_NEWUSER);
+	RESERVED(uid_map, (uintptr_t)"0 0 1");
+	RESERVED(gid_map, (uintptr_t)"0 0 1");
+	RESERVED(uid_map_size, 5);
+	RESERVED(gid_map_size, 5);
+	RESERVED(cgroup, FD_DIR);
+#undef RESERVED
+
+	args_init(&a, self->s.helper);
+	args_map(&a, map, 1);
+	a.at_flags = AT_REMOVEDIR;
+	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), 0, EINVAL,
+		    "at_flags AT_REMOVEDIR");
+	args_init(&a, self->s.helper);
+	args_map(&a, map, 1);
+	a.at_flags = 0x80000000;
+	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), 0, EINVAL,
+		    "at_flags bit 31");
+}
+
+/* ------------------------------------------------------------------ */
+/* The fd map                                                          */
+
+/*
+ * Map the caller's /dev/null, marker file, O_PATH fd of the helper and
+ * scratch directory (all but /dev/null close-on-exec in the caller) to 0,
+ * 1, 2 and 1000: the new program has exactly these fds, holding those
+ * files, without close-on-exec; the other fds of the caller (0-2 of the
+ * test runner, a plain and a close-on-exec one, the pipe) are gone.
+ */
+FIXTURE(fdmap) {
+	struct scratch s;
+	struct ns_set ns;
+	struct run r;
+};
+
+FIXTURE_VARIANT(fdmap) {
+	int flags;
+	bool unpriv;
+	int threads;
+};
+
+FIXTURE_VARIANT_ADD(fdmap, root_none) { .flags = 0 };
+FIXTURE_VARIANT_ADD(fdmap, root_newuser_newns) { .flags = CLONE_NEWUSER | CLONE_NEWNS };
+FIXTURE_VARIANT_ADD(fdmap, root_all) { .flags = EXECNS_VALID_FLAGS };
+FIXTURE_VARIANT_ADD(fdmap, unpriv_newuser) { .flags = CLONE_NEWUSER, .unpriv = true };
+/* unshare(CLONE_NEWUSER) refuses multithreaded callers. */
+FIXTURE_VARIANT_ADD(fdmap, threads10_newuser) { .flags = CLONE_NEWUSER, .threads = 10 };
+FIXTURE_VARIANT_ADD(fdmap, threads10_unpriv_newuser_newns) {
+	.flags = CLONE_NEWUSER | CLONE_NEWNS, .unpriv = true, .threads = 10
+};
+
+FIXTURE_SETUP(fdmap)
+{
+	E2_SETUP(self);
+	REQUIRE_NS_TYPES(variant->flags);
+}
+
+FIXTURE_TEARDOWN(fdmap)
+{
+	scratch_fini(&self->s);
+}
+
+TEST_F_TIMEOUT(fdmap, exactly_these, 120)
+{
+	struct execns_fd map[] = {
+		{ FD_NULL, 0 }, { FD_MARKER, 1 }, { FD_OPATH, 2 }, { FD_DIR, 1000 },
+	};
+	struct run *r = &self->r;
+	struct child_result *res;
+	struct execns_args a;
+
+	args_init(&a, self->s.helper);
+	args_map(&a, map, 4);
+	r->flags = variant->flags;
+	r->unpriv = variant->unpriv;
+	r->threads = variant->threads;
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	ASSERT_RAN(r, res);
+	if (variant->threads) {
+		EXPECT_EQ(variant->threads + 1, res->nthreads);
+	}
+	EXPECT_EQ(1, kv_num(r->report, "threads", '=', -1));
+	ASSERT_NS_CHANGED(&self->ns, r, variant->flags);
+	ASSERT_FDS(r, "0,1,2,1000");
+	EXPECT_FD_IS(r, 0, "/dev/null");
+	EXPECT_FD_IS(r, 1, src.marker);
+	EXPECT_FD_IS(r, 2, src.helper);
+	EXPECT_FD_IS(r, 1000, src.dir);
+}
+
+/*
+ * One source at several targets; targets in any order; an empty map is
+ * execns(): no fd at all.
+ */
+TEST_F(e2, fdmap_same_source_twice_and_empty)
+{
+	struct execns_fd map[] = { { FD_NULL, 7 }, { FD_NULL, 3 }, { FD_MARKER, 5 } };
+	struct run *r = &self->r;
+	struct child_result *res;
+	struct execns_args a;
+
+	args_init(&a, self->s.helper);
+	args_map(&a, map, 3);
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	ASSERT_RAN(r, res);
+	ASSERT_FDS(r, "3,5,7");
+	EXPECT_FD_IS(r, 3, "/dev/null");
+	EXPECT_FD_IS(r, 7, "/dev/null");
+	EXPECT_FD_IS(r, 5, src.marker);
+
+	memset(r, 0, sizeof(*r));
+	args_init(&a, self->s.helper);
+	r->flags = CLONE_NEWUSER;
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	ASSERT_RAN(r, res);
+	ASSERT_NO_FDS(r);
+	ASSERT_NS_CHANGED(&self->ns, r, CLONE_NEWUSER);
+}
+
+/* Every invalid map is refused before anything changes. */
+FIXTURE(fdmap_fail) {
+	struct scratch s;
+	struct ns_set ns;
+	struct run r;
+	struct execns_fd *many;
+};
+
+FIXTURE_VARIANT(fdmap_fail) {
+	int flags;
+	enum prep prep;
+};
+
+FIXTURE_VARIANT_ADD(fdmap_fail, root_none) { .flags = 0, .prep = PREP_ROOT };
+FIXTURE_VARIANT_ADD(fdmap_fail, root_newuser) { .flags = CLONE_NEWUSER, .prep = PREP_ROOT };
+FIXTURE_VARIANT_ADD(fdmap_fail, unpriv_newuser) { .flags = CLONE_NEWUSER, .prep = PREP_UNPRIV };
+FIXTURE_VARIANT_ADD(fdmap_fail, threads_all) {
+	.flags = EXECNS_VALID_FLAGS, .prep = PREP_THREADS
+};
+
+FIXTURE_SETUP(fdmap_fail)
+{
+	E2_SETUP(self);
+	REQUIRE_NS_TYPES(variant->flags);
+	self->many = calloc(EXECNS_FDS_MAX + 1, sizeof(*self->many));
+	ASSERT_NE(NULL, self->many);
+}
+
+FIXTURE_TEARDOWN(fdmap_fail)
+{
+	free(self->many);
+	scratch_fini(&self->s);
+}
+
+TEST_F_TIMEOUT(fdmap_fail, errors, 180)
+{
+	static const struct {
+		struct execns_fd map[3];
+		unsigned int nr;
+		int err;
+		const char *what;
+	} cases[] = {
+		{ { { FD_PIPE_W, 3 }, { FD_NULL, 4 }, { FD_MARKER, 3 } }, 3, EINVAL,
+		  "target 3 twice" },
+		{ { { FD_PIPE_W, 0 }, { FD_NULL, 0 } }, 2, EINVAL, "target 0 twice" },
+		{ { { FD_PIPE_W, 3 }, { FD_NOT_OPEN, 4 } }, 2, EBADF,
+		  "a source that is not open" },
+		{ { { FD_PIPE_W, 3 }, { 0xffffffff, 4 } }, 2, EBADF, "source -1" },
+		{ { { FD_PIPE_W, 3 }, { FD_NULL, 512 } }, 2, EBADF,
+		  "target = RLIMIT_NOFILE (512)" },
+		{ { { FD_PIPE_W, 3 }, { FD_NULL, 0xffffffff } }, 2, EBADF, "target -1" },
+		/* The first invalid entry decides. */
+		{ { { FD_PIPE_W, 3 }, { FD_NOT_OPEN, 3 } }, 2, EBADF,
+		  "repeated target of a source that is not open" },
+	};
+	struct execns_args a;
+	char what[128];
+	void *bad;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		args_init(&a, self->s.helper);
+		args_map(&a, (struct execns_fd *)cases[i].map, cases[i].nr);
+		expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
+			    cases[i].err, cases[i].what);
+	}
+
+	/* EXECNS_FDS_MAX entries are checked; one more is EINVAL first. */
+	for (unsigned int i = 0; i <= EXECNS_FDS_MAX; i++)
+		self->many[i] = (struct execns_fd){ FD_NOT_OPEN, i % 500 };
+	self->many[0].source = FD_PIPE_W;
+	args_init(&a, self->s.helper);
+	args_map(&a, self->many, EXECNS_FDS_MAX);
+	snprintf(what, sizeof(what), "%d entries, the second not open", EXECNS_FDS_MAX);
+	expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
+		    EBADF, what);
+	args_map(&a, self->many, EXECNS_FDS_MAX + 1);
+	snprintf(what, sizeof(what), "%d entries", EXECNS_FDS_MAX + 1);
+	expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
+		    EINVAL, what);
+
+	/* fds and nr_fds: both or neither. */
+	args_init(&a, self->s.helper);
+	a.nr_fds = 1;
+	expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
+		    EINVAL, "nr_fds 1, fds NULL");
+	args_init(&a, self->s.helper);
+	a.fds = (uintptr_t)self->many;
+	expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
+		    EINVAL, "fds set, nr_fds 0");
+
+	bad = mmap(NULL, getpagesize(), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, bad);
+	args_init(&a, self->s.helper);
+	args_map(&a, bad, 1);
+	expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
+		    EFAULT, "unmapped fd map");
+	munmap(bad, getpagesize());
+}
+
+/*
+ * Failures after the new table is built (in the exec, in the preparation of
+ * the namespaces): nothing changed, and the table is dropped.
+ */
+TEST_F_TIMEOUT(fdmap_fail, later_failures_drop_the_table, 120)
+{
+	struct execns_fd map[] = { { FD_PIPE_W, 1 }, { FD_NULL, 0 } };
+	char missing[PATH_MAX], noexec[PATH_MAX], garbage[PATH_MAX];
+	static char *const bad_argv[] = { "x", (char *)8, NULL };
+	char junk[64];
+	struct execns_args a;
+	int fd;
+
+	snprintf(missing, sizeof(missing), "%s/missing", self->s.dir);
+	snprintf(noexec, sizeof(noexec), "%s/noexec", self->s.dir);
+	ASSERT_EQ(0, copy_file(self->s.helper, noexec, 0644));
+	snprintf(garbage, sizeof(garbage), "%s/garbage", self->s.dir);
+	fd = open(garbage, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ASSERT_LE(0, fd);
+	memset(junk, 'x', sizeof(junk));
+	memcpy(junk, "\177ELG", 4);
+	ASSERT_EQ((ssize_t)sizeof(junk), write(fd, junk, sizeof(junk)));
+	ASSERT_EQ(0, close(fd));
+
+	args_init(&a, missing);
+	args_map(&a, map, 2);
+	expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
+		    ENOENT, "missing program");
+	args_init(&a, noexec);
+	args_map(&a, map, 2);
+	expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
+		    EACCES, "not executable");
+	args_init(&a, garbage);
+	args_map(&a, map, 2);
+	expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
+		    ENOEXEC, "garbage binary");
+	args_init(&a, self->s.helper);
+	args_map(&a, map, 2);
+	a.argv = (uintptr_t)bad_argv;
+	expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
+		    EFAULT, "bad argv[1]");
+	args_init(&a, NULL);
+	args_map(&a, map, 2);
+	expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
+		    EFAULT, "NULL pathname");
+	/* EPERM in the preparation of the namespaces, after the table. */
+	if (variant->prep == PREP_UNPRIV) {
+		args_init(&a, self->s.helper);
+		args_map(&a, map, 2);
+		expect_fail(_metadata, variant->prep, &a, sizeof(a), CLONE_NEWNS,
+			    EPERM, "unprivileged CLONE_NEWNS");
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The program: execveat()'s dirfd + pathname + at_flags               */
+
+/* A sealed memfd with AT_EMPTY_PATH, the map keeping none of our fds. */
+TEST_F(e2, memfd_exec)
+{
+	struct run *r = &self->r;
+	struct child_result *res;
+	struct execns_args a;
+
+	args_init(&a, "");
+	a.dirfd = FD_MEMFD;
+	a.at_flags = AT_EMPTY_PATH;
+	r->flags = CLONE_NEWUSER | CLONE_NEWNS;
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	ASSERT_RAN(r, res);
+	ASSERT_NO_FDS(r);
+	EXPECT_EQ(0, strncmp("/memfd:execns2-helper", kv_get(r->report, "exe", '=') ?: "", 21)) {
+		TH_LOG("exe: %s", kv_get(r->report, "exe", '='));
+	}
+	ASSERT_NS_CHANGED(&self->ns, r, r->flags);
+}
+
+/* An O_PATH fd of the program with AT_EMPTY_PATH. */
+TEST_F(e2, opath_exec)
+{
+	struct execns_fd map[] = { { FD_NULL, 0 } };
+	struct run *r = &self->r;
+	struct child_result *res;
+	struct execns_args a;
+
+	args_init(&a, "");
+	a.dirfd = FD_OPATH;
+	a.at_flags = AT_EMPTY_PATH;
+	args_map(&a, map, 1);
+	r->flags = CLONE_NEWUSER;
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	ASSERT_RAN(r, res);
+	ASSERT_FDS(r, "0");
+	EXPECT_STREQ(self->s.helper, kv_get(r->report, "exe", '=') ?: "");
+}
+
+/*
+ * A pathname relative to a dirfd the map does not keep: found as by
+ * execveat(); a symlink followed, or ELOOP with AT_SYMLINK_NOFOLLOW; ""
+ * without AT_EMPTY_PATH is ENOENT; a relative path with AT_FDCWD is
+ * relative to the working directory.
+ */
+TEST_F(e2, dirfd_pathname)
+{
+	struct run *r = &self->r;
+	struct child_result *res;
+	struct execns_args a;
+
+	args_init(&a, "execns_helper");
+	a.dirfd = FD_DIR;
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	ASSERT_RAN(r, res);
+	ASSERT_NO_FDS(r);
+	EXPECT_STREQ(self->s.helper, kv_get(r->report, "exe", '=') ?: "");
+
+	memset(r, 0, sizeof(*r));
+	args_init(&a, "link");
+	a.dirfd = FD_DIR;
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	ASSERT_RAN(r, res);
+	EXPECT_STREQ(self->s.helper, kv_get(r->report, "exe", '=') ?: "");
+
+	/* The fixture's working directory is the scratch directory. */
+	memset(r, 0, sizeof(*r));
+	args_init(&a, "execns_helper");
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	ASSERT_RAN(r, res);
+	EXPECT_STREQ(self->s.helper, kv_get(r->report, "exe", '=') ?: "");
+
+	args_init(&a, "link");
+	a.dirfd = FD_DIR;
+	a.at_flags = AT_SYMLINK_NOFOLLOW;
+	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ELOOP,
+		    "symlink with AT_SYMLINK_NOFOLLOW");
+	args_init(&a, "");
+	a.dirfd = FD_OPATH;
+	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ENOENT,
+		    "empty pathname without AT_EMPTY_PATH");
+	args_init(&a, "execns_helper");
+	a.dirfd = FD_NOT_OPEN;
+	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, EBADF,
+		    "dirfd not open");
+	args_init(&a, "execns_helper");
+	a.dirfd = FD_NULL;
+	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ENOTDIR,
+		    "dirfd not a directory");
+}
+
+/*
+ * A script found through a dirfd: its interpreter is given
+ * "/dev/fd/<fd>/script.sh", with <fd> the fd the new program has the
+ * directory at. If the map does not keep the directory, that name cannot
+ * work: ENOENT before the point of no return, with nothing changed (as
+ * execveat() with a close-on-exec dirfd), whether or not the caller's
+ * dirfd is close-on-exec: the map decides. The same with AT_EMPTY_PATH.
+ */
+TEST_F(e2, script_through_dirfd)
+{
+	struct execns_fd kept_at_7[] = { { FD_DIR, 7 } };
+	struct execns_fd kept_same[] = { { FD_NULL, 0 }, { FD_DIR, FD_DIR } };
+	struct execns_fd other_at_dirfd[] = { { FD_NULL, FD_DIR } };
+	struct execns_fd script_at_3[] = { { FD_SCRIPT, 3 } };
+	struct run *r = &self->r;
+	struct child_result *res;
+	struct execns_args a;
+	char want[64];
+
+	args_init(&a, "script.sh");
+	a.dirfd = FD_DIR;
+	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ENOENT,
+		    "script through a dirfd the map does not keep");
+	args_init(&a, "script.sh");
+	a.dirfd = FD_DIR_NOCLOEXEC;
+	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ENOENT,
+		    "script through a dirfd without close-on-exec the map does not keep");
+	/* Another file at the dirfd's number does not make the name valid. */
+	args_init(&a, "script.sh");
+	a.dirfd = FD_DIR;
+	args_map(&a, other_at_dirfd, 1);
+	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ENOENT,
+		    "script through a dirfd whose number holds another file");
+	args_init(&a, "");
+	a.dirfd = FD_SCRIPT;
+	a.at_flags = AT_EMPTY_PATH;
+	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ENOENT,
+		    "script fd (AT_EMPTY_PATH) the map does not keep");
+
+	args_init(&a, "script.sh");
+	a.dirfd = FD_DIR;
+	args_map(&a, kept_at_7, 1);
+	r->flags = CLONE_NEWUSER;
+	r->argv[0] = "script-argv0";
+	r->argv[1] = "orig1";
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	ASSERT_RAN(r, res);
+	ASSERT_FDS(r, "7");
+	EXPECT_EQ(4, kv_num(r->report, "argc", '=', -1));
+	EXPECT_STREQ(self->s.helper, kv_get(r->report, "argv0", '=') ?: "");
+	EXPECT_STREQ("scriptarg", kv_get(r->report, "argv1", '=') ?: "");
+	EXPECT_STREQ("/dev/fd/7/script.sh", kv_get(r->report, "argv2", '=') ?: "");
+	EXPECT_STREQ("orig1", kv_get(r->report, "argv3", '=') ?: "");
+
+	memset(r, 0, sizeof(*r));
+	args_init(&a, "script.sh");
+	a.dirfd = FD_DIR;
+	args_map(&a, kept_same, 2);
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	ASSERT_RAN(r, res);
+	snprintf(want, sizeof(want), "/dev/fd/%d/script.sh", FD_DIR);
+	EXPECT_STREQ(want, kv_get(r->report, "argv2", '=') ?: "");
+
+	memset(r, 0, sizeof(*r));
+	args_init(&a, "");
+	a.dirfd = FD_SCRIPT;
+	a.at_flags = AT_EMPTY_PATH;
+	args_map(&a, script_at_3, 1);
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	ASSERT_RAN(r, res);
+	EXPECT_STREQ("/dev/fd/3", kv_get(r->report, "argv2", '=') ?: "");
+}
+
+/* ------------------------------------------------------------------ */
+/* How userspace finds the syscall                                     */
+
+TEST(sysfs_execns2_nr)
+{
+	char buf[32], want[32];
+	struct stat st;
+
+	if (!e2_ok)
+		SKIP(return, "%s", e2_why);
+	ASSERT_EQ(0, stat("/sys/kernel/execns/execns2_nr", &st));
+	EXPECT_EQ(0444, st.st_mode & 07777);
+	ASSERT_GT(read_file("/sys/kernel/execns/execns2_nr", buf, sizeof(buf)), 0);
+	snprintf(want, sizeof(want), "%d\n", (int)__NR_execns2);
+	EXPECT_STREQ(want, buf);
+	/* The number is execns2: a size below the first version is EINVAL. */
+	errno = 0;
+	EXPECT_EQ(-1, syscall(atoi(buf), NULL, 0));
+	EXPECT_EQ(EINVAL, errno);
+	if (!stat("/sys/kernel/execns/execns2_compat_nr", &st)) {
+		EXPECT_EQ(0444, st.st_mode & 07777);
+		ASSERT_GT(read_file("/sys/kernel/execns/execns2_compat_nr", buf,
+				    sizeof(buf)), 0);
+		EXPECT_STREQ("464\n", buf);	/* syscall_32.tbl */
+	}
+}
+
+/*
+ * Is __NR_execns2 execns2? A struct naming a missing program must give
+ * ENOENT (probed in a child). Else skip: ENOSYS, or another syscall.
+ */
+static bool execns2_probe(char *why, size_t len)
+{
+	int status, err;
+	pid_t pid;
+
+	if (__NR_execns2 < 0) {
+		snprintf(why, len, "execns2() syscall number unknown on this architecture");
+		return false;
+	}
+	pid = fork();
+	if (pid < 0) {
+		snprintf(why, len, "fork: %s", strerror(errno));
+		return false;
+	}
+	if (pid == 0) {
+		struct execns_args a;
+
+		args_init(&a, "/nonexistent/execns2-probe");
+		a.argv = (uintptr_t)fail_argv;
+		a.envp = (uintptr_t)fail_envp;
+		_exit(sys_execns2(&a, sizeof(a)) == -1 ? (errno & 0xff) : 0xfe);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
+		snprintf(why, len, "probe child died (%s)", status_str(status));
+		return false;
+	}
+	err = WEXITSTATUS(status);
+	if (err == ENOENT)
+		return true;
+	snprintf(why, len, "syscall %d is not execns2() here (probe errno %d)",
+		 __NR_execns2, err);
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	e2_ok = execns2_probe(e2_why, sizeof(e2_why));
+	if (!e2_ok)
+		ksft_print_msg("%s: every test will be skipped\n", e2_why);
+	return test_harness_run(argc, argv);
+}
