@@ -9,9 +9,19 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 V=${CHECK_VARIANT:-debug}
 start=$(date +%s)
+# Where the time goes: each step's seconds, printed before the summary.
+times=()
+timed() { # name command...
+	local name=$1 t0 rc=0
+	shift
+	t0=$(date +%s)
+	"$@" || rc=$?
+	times+=("$name $(( $(date +%s) - t0 ))")
+	return $rc
+}
 step() { # name command...
 	local name=$1; shift
-	if ! "$@"; then
+	if ! timed "$name" "$@"; then
 		echo
 		echo "== make check: step '$name' failed after $(( $(date +%s) - start )) s (see above)"
 		echo "0 passed, 1 failed"
@@ -23,7 +33,7 @@ checks=()
 hostcheck() { # name command...
 	local name=$1 rc=0
 	shift
-	"$@" || rc=$?
+	timed "$name" "$@" || rc=$?
 	checks+=(--host-check "$name=$rc")
 }
 step setup       "$REPO/scripts/setup.sh"
@@ -41,7 +51,7 @@ else
 fi
 # T=prog[:fixture.variant.test],...: only these guest tests (kselftest cases: harness -r).
 [ -z "${T:-}" ] || export APPEND="${APPEND:-} execns.tests=$T"
-chain --from boot --until boot "$V" check || true
+timed guest chain --from boot --until boot "$V" check || true
 # Issue 11 items 5 and 3, after the guest tests (CHECK_EXTRA=0 skips both; they run by
 # default for the x86_64 debug kernel, i.e. in CI, not for T=... or other variants):
 #  feature-off: the series with CONFIG_EXECNS=n, this kernel's objects rebuilt
@@ -69,5 +79,5 @@ hl=()
 if [ "$ARCH" = x86_64 ] && [ -f "$LOGS/host-tests.log" ]; then
 	hl=(--host-log "$LOGS/host-tests.log" --host-rc "$(cat "$LOGS/host-tests.rc" 2>/dev/null || echo 1)")
 fi
-echo "(make check: $(( $(date +%s) - start )) s of wall time)"
+echo "(make check: $(( $(date +%s) - start )) s of wall time; seconds per step: $(IFS=,; echo "${times[*]}" | sed 's/,/, /g'))"
 chain --from parse "$V" check "${hl[@]}" "${checks[@]}"
