@@ -3,7 +3,8 @@
  * execns(2) and execns2(2): execve() that unshares namespaces and starts the
  * new program with a file table of its own (empty, or execns2()'s fd map).
  *
- * fs/exec.c checks the call (EINVAL before anything else), builds the new
+ * fs/exec.c checks the call (the flags first: EINVAL before any other error
+ * of execns(), and once its struct is read for execns2()), builds the new
  * file table (execns_files(), kernel/execns/files.c) and calls the logic, in
  * Rust (kernel/execns/execns.rs), at three points of an exec:
  *
@@ -24,6 +25,7 @@
 #ifndef _LINUX_EXECNS_H
 #define _LINUX_EXECNS_H
 
+#include <linux/errno.h>
 #include <uapi/linux/execns.h>
 
 struct cred;
@@ -37,10 +39,11 @@ void execns_release(void *ctx);
 /* C: kernel/execns/userns.c */
 bool execns_userns_allowed(void);
 #else
+/* Unreachable: only execns() and execns2() set bprm->execns. */
 static inline int execns_prepare(unsigned int flags, struct cred *new,
 				 struct files_struct *files, void **ctx)
 {
-	return 0;
+	return -EOPNOTSUPP;
 }
 
 static inline void execns_commit(void *ctx)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! execns(2): an `execve()` that unshares namespaces and closes every file.
+//! execns(2) and execns2(2): an `execve()` that unshares namespaces, with a new file table.
 //!
 //! `execns(flags, filename, argv, envp)` runs a program like `execve()`, in the new namespaces
 //! that `unshare(flags)` would create, with an empty file descriptor table; `execns2()` does the
@@ -125,8 +125,8 @@ impl ExecnsCtx {
         )?)
     }
 
-    /// Installs what [`ExecnsCtx::prepare`] made: the new namespaces, `fs_struct` and empty file
-    /// table. The old file table is released, closing every file descriptor; the new
+    /// Installs what [`ExecnsCtx::prepare`] made: the new namespaces, `fs_struct` and file table.
+    /// The old file table is released (its files closed, unless another task shares it); the new
     /// credentials, with the new user namespace, are committed by `begin_new_exec()` later.
     ///
     /// The private `fs_struct` copied before the point of no return gets the caller's root,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * execns(2): execve() into new namespaces with an empty file table.
+ * execns(2), execns2(2): execve() into new namespaces with a new file table.
  *
  * int execns(int unshare_flags, const char *filename,
  *            char *const argv[], char *const envp[]);
