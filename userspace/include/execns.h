@@ -185,25 +185,30 @@ static inline long execns__read_nr(const char *path)
 	return nr;
 }
 
-static inline long execns_syscall_nr(void)
+/*
+ * The number in @path (@compat_path first for i386 programs), read once into
+ * *@cached: -2 not read yet, -1 none, else the number (with the x32 bit for
+ * x32 programs). -1 with errno ENOSYS if the kernel has none.
+ */
+static inline long execns__syscall_nr(long *cached, const char *path,
+				      const char *compat_path)
 {
-	/* -2: not read yet; -1: no execns; else the number. */
-	static long cached = -2;
 	long nr;
 	int saved_errno = errno;
 
 #if defined(__GNUC__)
-	nr = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+	nr = __atomic_load_n(cached, __ATOMIC_RELAXED);
 #else
-	nr = cached;
+	nr = *cached;
 #endif
 	if (nr == -2) {
 #if defined(__i386__)
-		nr = execns__read_nr(EXECNS_COMPAT_NR_PATH);
+		nr = execns__read_nr(compat_path);
 		if (nr == -1)
-			nr = execns__read_nr(EXECNS_NR_PATH);
+			nr = execns__read_nr(path);
 #else
-		nr = execns__read_nr(EXECNS_NR_PATH);
+		(void)compat_path;
+		nr = execns__read_nr(path);
 #endif
 		if (nr < 0)
 			nr = -1;
@@ -212,9 +217,9 @@ static inline long execns_syscall_nr(void)
 			nr |= 0x40000000L;	/* __X32_SYSCALL_BIT */
 #endif
 #if defined(__GNUC__)
-		__atomic_store_n(&cached, nr, __ATOMIC_RELAXED);
+		__atomic_store_n(cached, nr, __ATOMIC_RELAXED);
 #else
-		cached = nr;
+		*cached = nr;
 #endif
 	}
 	if (nr < 0) {
@@ -223,6 +228,13 @@ static inline long execns_syscall_nr(void)
 	}
 	errno = saved_errno;
 	return nr;
+}
+
+static inline long execns_syscall_nr(void)
+{
+	static long cached = -2;
+
+	return execns__syscall_nr(&cached, EXECNS_NR_PATH, EXECNS_COMPAT_NR_PATH);
 }
 
 static inline int execns(int flags, const char *filename,
@@ -237,42 +249,9 @@ static inline int execns(int flags, const char *filename,
 
 static inline long execns2_syscall_nr(void)
 {
-	/* -2: not read yet; -1: no execns2; else the number. */
 	static long cached = -2;
-	long nr;
-	int saved_errno = errno;
 
-#if defined(__GNUC__)
-	nr = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-#else
-	nr = cached;
-#endif
-	if (nr == -2) {
-#if defined(__i386__)
-		nr = execns__read_nr(EXECNS2_COMPAT_NR_PATH);
-		if (nr == -1)
-			nr = execns__read_nr(EXECNS2_NR_PATH);
-#else
-		nr = execns__read_nr(EXECNS2_NR_PATH);
-#endif
-		if (nr < 0)
-			nr = -1;
-#if defined(__x86_64__) && defined(__ILP32__)
-		else
-			nr |= 0x40000000L;	/* __X32_SYSCALL_BIT */
-#endif
-#if defined(__GNUC__)
-		__atomic_store_n(&cached, nr, __ATOMIC_RELAXED);
-#else
-		cached = nr;
-#endif
-	}
-	if (nr < 0) {
-		errno = ENOSYS;
-		return -1;
-	}
-	errno = saved_errno;
-	return nr;
+	return execns__syscall_nr(&cached, EXECNS2_NR_PATH, EXECNS2_COMPAT_NR_PATH);
 }
 
 /* Returns only on failure: -1 with errno set, and nothing changed. */
