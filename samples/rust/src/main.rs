@@ -110,17 +110,7 @@ fn stage2(args: &[OsString]) -> u8 {
     // args: OUT FLAGS STRAY_FD uts mnt ipc user
     // Before opening anything: what is open?
     let me = format!("/proc/{}/fd", std::process::id());
-    let mut entries: Vec<(u32, String)> = Vec::new();
-    if let Ok(rd) = std::fs::read_dir("/proc/self/fd") {
-        for e in rd.flatten() {
-            let fd: u32 = e.file_name().to_string_lossy().parse().unwrap_or(u32::MAX);
-            let target = std::fs::read_link(e.path())
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            entries.push((fd, target));
-        }
-    }
-    entries.sort();
+    let entries = open_fds();
     if args.len() != 7 {
         return 2;
     }
