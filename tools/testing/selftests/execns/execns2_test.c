@@ -459,7 +459,7 @@ TEST_F(size, works)
 	args_init(a, self->s.helper);
 	args_map(a, map, 1);
 	if (variant->garbage_after)
-		memset(big + size, 0xff, sizeof(big) - size);
+		memset(big + size, 0xff, BIG_SIZE - size);
 	r->flags = CLONE_NEWUSER;
 	run2(_metadata, &self->s, r, a, size, &res);
 	ASSERT_RAN(r, res);
