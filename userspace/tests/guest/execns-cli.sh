@@ -17,7 +17,7 @@ RUN_AS=${RUN_AS:-/bin/execns-run-as-uid}
 BLOCK_SIGNALS=${BLOCK_SIGNALS:-${BINDIR:-/bin}/execns-block-signals}
 TEST_UID=${TEST_UID:-1000}
 T=${TMPDIR:-/tmp}/execns-cli.$$
-PLAN=55
+PLAN=58
 
 echo "TAP version 13"
 if [ ! -x "$EXECNS" ]; then
@@ -334,6 +334,47 @@ rm -f "$T/sig.out"
 sig_caller "$EXECNS" -u -- /bin/sh -c "$SIGPROG" sh "$T/sig.out" 2>"$T/err" </dev/null | cat
 checkx "signal state kept: streams passed by the holder (stdout a pipe)" \
 	'cmp -s "$T/sig.ref" "$T/sig.out"'
+
+# A caller with SIGCHLD ignored (execns-block-signals -i CHLD; a shell cannot
+# pass that on, and resets it itself: the program is grep, executed directly).
+# The kernel would reap execns's helpers and its --fork child at once, before
+# they are waited for: execns runs with SIGCHLD at its default action and
+# gives the program SIGCHLD ignored, as the caller had it. SIGCHLD is signal
+# 17 (bit 0x10000).
+# chld_ignored FILE: FILE holds a SigIgn line with SIGCHLD in it
+chld_ignored() {
+	_ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$1" 2>/dev/null)
+	[ -n "$_ign" ] && [ $((0x$_ign & 0x10000)) != 0 ]
+}
+if [ -x "$BLOCK_SIGNALS" ]; then
+	# stdout a pipe, stderr a file: both handed over by the stream holder
+	"$BLOCK_SIGNALS" -i CHLD - "$EXECNS" -u -- grep '^SigIgn' /proc/self/status \
+		2>"$T/err" </dev/null | cat >"$T/chld1"
+	diag "SIGCHLD ignored, stdout a pipe: $(cat "$T/chld1" "$T/err" 2>/dev/null | tr '\n' ' ')"
+	checkx "SIGCHLD ignored by the caller, streams passed by the holder: runs, SIGCHLD still ignored" \
+		'chld_ignored "$T/chld1" && [ ! -s "$T/err" ]'
+	"$BLOCK_SIGNALS" -i CHLD - "$EXECNS" -r -u --stdout "$T/chld2" --stderr "$T/err" -- \
+		grep '^SigIgn' /proc/self/status </dev/null
+	st=$?
+	show "$T/err"
+	checkx "SIGCHLD ignored by the caller, -r (mapping helper): status 0, SIGCHLD still ignored" \
+		'[ $st = 0 ] && chld_ignored "$T/chld2"'
+	"$BLOCK_SIGNALS" -i CHLD - "$EXECNS" -f --stdout "$T/chld3" --stderr "$T/chld3" -- \
+		/bin/sh -c 'exit 7' </dev/null
+	st=$?
+	"$BLOCK_SIGNALS" -i CHLD - "$EXECNS" -f --stdout "$T/chld4" --stderr "$T/err" -- \
+		grep '^SigIgn' /proc/self/status </dev/null
+	st2=$?
+	diag "SIGCHLD ignored, -f: status $st (expected 7) and $st2"
+	show "$T/chld3"
+	show "$T/err"
+	checkx "SIGCHLD ignored by the caller, -f: status 7 is the program's, SIGCHLD still ignored" \
+		'[ $st = 7 ] && [ $st2 = 0 ] && chld_ignored "$T/chld4"'
+else
+	skip "SIGCHLD ignored by the caller, streams passed" "no $BLOCK_SIGNALS"
+	skip "SIGCHLD ignored by the caller, -r" "no $BLOCK_SIGNALS"
+	skip "SIGCHLD ignored by the caller, -f" "no $BLOCK_SIGNALS"
+fi
 
 # trap '' PIPE; execns ... | reader: the program sees EPIPE instead of dying
 ( trap '' PIPE
