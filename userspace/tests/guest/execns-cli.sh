@@ -17,7 +17,7 @@ RUN_AS=${RUN_AS:-/bin/execns-run-as-uid}
 BLOCK_SIGNALS=${BLOCK_SIGNALS:-${BINDIR:-/bin}/execns-block-signals}
 TEST_UID=${TEST_UID:-1000}
 T=${TMPDIR:-/tmp}/execns-cli.$$
-PLAN=58
+PLAN=59
 
 echo "TAP version 13"
 if [ ! -x "$EXECNS" ]; then
@@ -430,6 +430,29 @@ st=$?
 diag "-f, kill -TERM execns: status $st, program said: $(tr '\n' ' ' < "$T/fwd" 2>/dev/null)"
 checkx "-f: SIGTERM sent to execns is forwarded to the program" \
 	'[ $st = 3 ] && grep -q got-term "$T/fwd"'
+
+# --fork: SIGHUP too (unless this script runs with SIGHUP ignored: then execns
+# and the program inherit that, and nothing is forwarded, by design)
+ign_self=$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$$/status)
+if [ $((0x${ign_self:-0} & 0x1)) != 0 ]; then
+	skip "-f: SIGHUP sent to execns is forwarded to the program" "SIGHUP ignored here"
+else
+	rm -f "$T/fwd2"
+	"$EXECNS" -f --stdout "$T/fwd2" -- /bin/sh -c \
+		'trap "echo got-hup; exit 4" HUP; echo ready; while :; do sleep 0.1; done' 2>"$T/err" &
+	pid=$!
+	i=0
+	while [ $i -lt 50 ] && ! grep -q ready "$T/fwd2" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -HUP $pid
+	wait $pid
+	st=$?
+	diag "-f, kill -HUP execns: status $st, program said: $(tr '\n' ' ' < "$T/fwd2" 2>/dev/null)"
+	checkx "-f: SIGHUP sent to execns is forwarded to the program" \
+		'[ $st = 4 ] && grep -q got-hup "$T/fwd2"'
+fi
 
 # -pf --mount-proc -- ps: ps is PID 1 and sees only itself
 if command -v ps >/dev/null 2>&1; then
