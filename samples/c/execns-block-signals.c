@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * execns-block-signals SIG[,SIG...] PROGRAM [ARGS...]
+ * execns-block-signals [-i SIG[,SIG...]] SIG[,SIG...]|- PROGRAM [ARGS...]
  *
  * Add the signals given (numbers, or names with or without "SIG": HUP, INT,
- * QUIT, USR1, USR2, PIPE, ALRM, TERM, CHLD, CONT, TSTP, WINCH) to the signal
- * mask, then execvp PROGRAM: how the guest tests give a program a caller
- * with blocked signals, which a shell cannot set up. Exit status 126/127 if
- * PROGRAM cannot be executed / is not found, 1 on other errors.
+ * QUIT, USR1, USR2, PIPE, ALRM, TERM, CHLD, CONT, TSTP, WINCH; "-" for
+ * none) to the signal mask, set those given with -i to ignored, then execvp
+ * PROGRAM: how the guest tests give a program a caller with blocked
+ * signals, or with SIGCHLD ignored, which a shell cannot set up. Exit
+ * status 126/127 if PROGRAM cannot be executed / is not found, 1 on other
+ * errors.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,38 +46,67 @@ static int parse_signal(const char *name)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Parse the list ARG ("-": empty) into SET; 0, or -1 after a message. */
+static int parse_list(const char *prog, const char *arg, sigset_t *set)
 {
 	char *list, *tok, *save = NULL;
-	sigset_t set;
 	int sig;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s SIG[,SIG...] PROGRAM [ARGS...]\n",
-			argv[0]);
-		return 1;
-	}
-	sigemptyset(&set);
-	list = strdup(argv[1]);
+	sigemptyset(set);
+	if (strcmp(arg, "-") == 0)
+		return 0;
+	list = strdup(arg);
 	if (!list) {
-		perror(argv[0]);
-		return 1;
+		perror(prog);
+		return -1;
 	}
 	for (tok = strtok_r(list, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		sig = parse_signal(tok);
-		if (!sig || sigaddset(&set, sig)) {
-			fprintf(stderr, "%s: bad signal: %s\n", argv[0], tok);
-			return 1;
+		if (!sig || sigaddset(set, sig)) {
+			fprintf(stderr, "%s: bad signal: %s\n", prog, tok);
+			free(list);
+			return -1;
 		}
 	}
 	free(list);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *prog = argv[0];
+	sigset_t set, ign;
+	int sig;
+
+	sigemptyset(&ign);
+	if (argc >= 3 && strcmp(argv[1], "-i") == 0) {
+		if (parse_list(prog, argv[2], &ign))
+			return 1;
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc < 3) {
+		fprintf(stderr,
+			"usage: %s [-i SIG[,SIG...]] SIG[,SIG...]|- PROGRAM [ARGS...]\n",
+			prog);
+		return 1;
+	}
+	if (parse_list(prog, argv[1], &set))
+		return 1;
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sigismember(&ign, sig) == 1 && signal(sig, SIG_IGN) == SIG_ERR) {
+			fprintf(stderr, "%s: cannot ignore signal %d: %s\n",
+				prog, sig, strerror(errno));
+			return 1;
+		}
+	}
 	if (sigprocmask(SIG_BLOCK, &set, NULL)) {
-		fprintf(stderr, "%s: sigprocmask: %s\n", argv[0],
+		fprintf(stderr, "%s: sigprocmask: %s\n", prog,
 			strerror(errno));
 		return 1;
 	}
 	execvp(argv[2], argv + 2);
-	fprintf(stderr, "%s: %s: %s\n", argv[0], argv[2], strerror(errno));
+	fprintf(stderr, "%s: %s: %s\n", prog, argv[2], strerror(errno));
 	return errno == ENOENT ? 127 : 126;
 }

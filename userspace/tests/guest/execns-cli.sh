@@ -17,7 +17,7 @@ RUN_AS=${RUN_AS:-/bin/execns-run-as-uid}
 BLOCK_SIGNALS=${BLOCK_SIGNALS:-${BINDIR:-/bin}/execns-block-signals}
 TEST_UID=${TEST_UID:-1000}
 T=${TMPDIR:-/tmp}/execns-cli.$$
-PLAN=55
+PLAN=60
 
 echo "TAP version 13"
 if [ ! -x "$EXECNS" ]; then
@@ -42,6 +42,20 @@ check() {
 checkx() {
 	_name=$1
 	if eval "$2"; then ok "$_name"; else nok "$_name"; fi
+}
+# limited SECS CMD...: CMD's status, or 137 when it still runs after SECS
+# seconds and is killed (a test that would hang fails instead)
+limited() {
+	_secs=$1
+	shift
+	"$@" &
+	_pid=$!
+	(sleep "$_secs"; kill -KILL $_pid) >/dev/null 2>&1 &
+	_dog=$!
+	wait $_pid
+	_st=$?
+	kill $_dog 2>/dev/null
+	return $_st
 }
 # show FILE: print a file as TAP diagnostics
 show() { [ -f "$1" ] && sed 's/^/#   /' "$1"; }
@@ -329,11 +343,71 @@ sig_test "direct (--no-stdio -u)" --no-stdio -u
 sig_test "--fork child (-f -u)" -f -u
 sig_test "user namespace helper (-r -u)" -r -u
 sig_test "stage executed again for proc (-r -pf --mount-proc)" -r -p -f --mount-proc
+# SIGPIPE at its default action in the caller stays so in the program
+# (Rust's runtime ignores it in execns itself): second stage and direct.
+ign_self=$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$$/status)
+if [ $((0x${ign_self:-0} & 0x1000)) != 0 ]; then
+	skip "SIGPIPE default in the caller: default in the program" "SIGPIPE ignored here"
+else
+	rm -f "$T/pipe1" "$T/pipe2"
+	"$EXECNS" -u -- /bin/sh -c "$SIGPROG" sh "$T/pipe1" 2>"$T/err" </dev/null
+	st=$?
+	"$EXECNS" --no-stdio -u -- /bin/sh -c "$SIGPROG" sh "$T/pipe2" 2>>"$T/err" </dev/null
+	st2=$?
+	i1=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$T/pipe1" 2>/dev/null)
+	i2=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$T/pipe2" 2>/dev/null)
+	diag "SIGPIPE default in the caller: SigIgn $i1 (second stage), $i2 (direct)"
+	show "$T/err"
+	checkx "SIGPIPE default in the caller: default in the program (second stage, direct)" \
+		'[ $st = 0 ] && [ $st2 = 0 ] && [ -n "$i1" ] && [ -n "$i2" ] &&
+		 [ $((0x$i1 & 0x1000)) = 0 ] && [ $((0x$i2 & 0x1000)) = 0 ]'
+fi
 # The stream holder (stdout a pipe):
 rm -f "$T/sig.out"
 sig_caller "$EXECNS" -u -- /bin/sh -c "$SIGPROG" sh "$T/sig.out" 2>"$T/err" </dev/null | cat
 checkx "signal state kept: streams passed by the holder (stdout a pipe)" \
 	'cmp -s "$T/sig.ref" "$T/sig.out"'
+
+# A caller with SIGCHLD ignored (execns-block-signals -i CHLD; a shell cannot
+# pass that on, and resets it itself: the program is grep, executed directly).
+# The kernel would reap execns's helpers and its --fork child at once, before
+# they are waited for: execns runs with SIGCHLD at its default action and
+# gives the program SIGCHLD ignored, as the caller had it. SIGCHLD is signal
+# 17 (bit 0x10000).
+# chld_ignored FILE: FILE holds a SigIgn line with SIGCHLD in it
+chld_ignored() {
+	_ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$1" 2>/dev/null)
+	[ -n "$_ign" ] && [ $((0x$_ign & 0x10000)) != 0 ]
+}
+if [ -x "$BLOCK_SIGNALS" ]; then
+	# stdout a pipe, stderr a file: both handed over by the stream holder
+	"$BLOCK_SIGNALS" -i CHLD - "$EXECNS" -u -- grep '^SigIgn' /proc/self/status \
+		2>"$T/err" </dev/null | cat >"$T/chld1"
+	diag "SIGCHLD ignored, stdout a pipe: $(cat "$T/chld1" "$T/err" 2>/dev/null | tr '\n' ' ')"
+	checkx "SIGCHLD ignored by the caller, streams passed by the holder: runs, SIGCHLD still ignored" \
+		'chld_ignored "$T/chld1" && [ ! -s "$T/err" ]'
+	"$BLOCK_SIGNALS" -i CHLD - "$EXECNS" -r -u --stdout "$T/chld2" --stderr "$T/err" -- \
+		grep '^SigIgn' /proc/self/status </dev/null
+	st=$?
+	show "$T/err"
+	checkx "SIGCHLD ignored by the caller, -r (mapping helper): status 0, SIGCHLD still ignored" \
+		'[ $st = 0 ] && chld_ignored "$T/chld2"'
+	limited 20 "$BLOCK_SIGNALS" -i CHLD - "$EXECNS" -f --stdout "$T/chld3" --stderr "$T/chld3" -- \
+		/bin/sh -c 'exit 7' </dev/null
+	st=$?
+	limited 20 "$BLOCK_SIGNALS" -i CHLD - "$EXECNS" -f --stdout "$T/chld4" --stderr "$T/err" -- \
+		grep '^SigIgn' /proc/self/status </dev/null
+	st2=$?
+	diag "SIGCHLD ignored, -f: status $st (expected 7) and $st2"
+	show "$T/chld3"
+	show "$T/err"
+	checkx "SIGCHLD ignored by the caller, -f: status 7 is the program's, SIGCHLD still ignored" \
+		'[ $st = 7 ] && [ $st2 = 0 ] && chld_ignored "$T/chld4"'
+else
+	skip "SIGCHLD ignored by the caller, streams passed" "no $BLOCK_SIGNALS"
+	skip "SIGCHLD ignored by the caller, -r" "no $BLOCK_SIGNALS"
+	skip "SIGCHLD ignored by the caller, -f" "no $BLOCK_SIGNALS"
+fi
 
 # trap '' PIPE; execns ... | reader: the program sees EPIPE instead of dying
 ( trap '' PIPE
@@ -376,7 +450,7 @@ checkx "-f: program killed by SIGTERM: execns too (status 143)" '[ $st = 143 ]'
 # --fork: SIGTERM sent to execns (the parent) reaches the program
 rm -f "$T/fwd"
 "$EXECNS" -f --stdout "$T/fwd" -- /bin/sh -c \
-	'trap "echo got-term; exit 3" TERM; echo ready; while :; do sleep 0.1; done' 2>"$T/err" &
+	'trap "echo got-term; exit 3" TERM; echo ready; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; exit 9' 2>"$T/err" &
 pid=$!
 i=0
 while [ $i -lt 50 ] && ! grep -q ready "$T/fwd" 2>/dev/null; do
@@ -389,6 +463,29 @@ st=$?
 diag "-f, kill -TERM execns: status $st, program said: $(tr '\n' ' ' < "$T/fwd" 2>/dev/null)"
 checkx "-f: SIGTERM sent to execns is forwarded to the program" \
 	'[ $st = 3 ] && grep -q got-term "$T/fwd"'
+
+# --fork: SIGHUP too (unless this script runs with SIGHUP ignored: then execns
+# and the program inherit that, and nothing is forwarded, by design)
+ign_self=$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$$/status)
+if [ $((0x${ign_self:-0} & 0x1)) != 0 ]; then
+	skip "-f: SIGHUP sent to execns is forwarded to the program" "SIGHUP ignored here"
+else
+	rm -f "$T/fwd2"
+	"$EXECNS" -f --stdout "$T/fwd2" -- /bin/sh -c \
+		'trap "echo got-hup; exit 4" HUP; echo ready; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; exit 9' 2>"$T/err" &
+	pid=$!
+	i=0
+	while [ $i -lt 50 ] && ! grep -q ready "$T/fwd2" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -HUP $pid
+	wait $pid
+	st=$?
+	diag "-f, kill -HUP execns: status $st, program said: $(tr '\n' ' ' < "$T/fwd2" 2>/dev/null)"
+	checkx "-f: SIGHUP sent to execns is forwarded to the program" \
+		'[ $st = 4 ] && grep -q got-hup "$T/fwd2"'
+fi
 
 # -pf --mount-proc -- ps: ps is PID 1 and sees only itself
 if command -v ps >/dev/null 2>&1; then

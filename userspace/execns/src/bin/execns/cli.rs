@@ -264,6 +264,8 @@ impl Cli {
             setgroups: if user { None } else { self.setgroups },
             fork: self.fork,
             mount_proc: self.mount_proc.clone(),
+            // Set by `run`, which looks at SIGCHLD.
+            sigchld_ignored: false,
             pass: None,
         }
     }
@@ -460,6 +462,17 @@ pub fn run(args: Vec<OsString>) -> u8 {
             Ok(x) => x,
             Err(code) => return code,
         };
+        // An ignored SIGCHLD makes the kernel reap the helpers (and the
+        // --fork child) at once, so that stage 2 could not wait for them:
+        // the stages run with its default action, and stage 2 ignores it
+        // again just before it executes the program.
+        let sigchld_ignored = os::is_ignored(libc::SIGCHLD);
+        if sigchld_ignored {
+            if let Err(e) = os::set_disposition(libc::SIGCHLD, false) {
+                err_line("cannot reset SIGCHLD", &execns::error_message(&e));
+                return status::EXECNS_FAILED;
+            }
+        }
         let me = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/proc/self/exe"));
         let mut passer = None;
         if !plan.to_pass.is_empty() {
@@ -504,6 +517,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
         let mut opts = cli.stage2_opts(helper.as_ref().map(|c| c.id()));
         opts.pass = passer.as_ref().map(|p| (p.child.id(), p.sock.clone()));
+        opts.sigchld_ignored = sigchld_ignored;
         let mut call = Execns::new(&me);
         call.arg0("execns").arg(STAGE2_ARG).arg(opts.encode());
         for s in &plan.sources {

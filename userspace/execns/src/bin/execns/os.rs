@@ -21,6 +21,11 @@
 //!   Before each exec (execns(2) of the second stage or of the program,
 //!   `execvp` of the program) `SIGPIPE` is set back as recorded, so each
 //!   stage records what the caller had.
+//! * `SIGCHLD`: when the caller ignores it, the kernel reaps children at
+//!   once, and the stages could not wait for their helpers or the `--fork`
+//!   child. The first stage sets it to the default action before it starts
+//!   any, and stage 2 ignores it again just before it executes the program
+//!   (`stage2::Opts::sigchld_ignored`).
 //! * Handlers: `std` installs `SIGSEGV`/`SIGBUS` handlers (stack overflow
 //!   detection) only where the disposition was the default; exec resets
 //!   them to the default again. `execns` installs no handler of its own.

@@ -8,8 +8,8 @@
 //! `OPTS SPEC0 SPEC1 SPEC2 PATH ARGV0 [ARGS...]` where OPTS is `-` or a
 //! comma-separated list of `propagation=private|shared|slave`,
 //! `helper=PID`, `map-root=UID:GID`, `setgroups=allow|deny`, `fork`,
-//! `mount-proc=DIR` (DIR %-escaped) and, last, `pass=PID:SOCKET`; each SPEC
-//! is a [`Source`] encoding.
+//! `mount-proc=DIR` (DIR %-escaped), `chld-ign` and, last,
+//! `pass=PID:SOCKET`; each SPEC is a [`Source`] encoding.
 
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
@@ -41,6 +41,11 @@ pub struct Opts {
     pub fork: bool,
     /// `--mount-proc`: mount proc here before executing the program.
     pub mount_proc: Option<PathBuf>,
+    /// The caller ignored `SIGCHLD`. The stages run with its default action
+    /// (an ignored `SIGCHLD` makes the kernel reap the helpers and the
+    /// `--fork` child before they can be waited for); the program gets it
+    /// ignored again.
+    pub sigchld_ignored: bool,
     /// (pid of the stream holder, its socket): see `pass`. Encoded last.
     pub pass: Option<(u32, PathBuf)>,
 }
@@ -105,6 +110,9 @@ impl Opts {
         if let Some(dir) = &self.mount_proc {
             items.push(format!("mount-proc={}", escape(dir)));
         }
+        if self.sigchld_ignored {
+            items.push("chld-ign".into());
+        }
         if let Some((pid, sock)) = &self.pass {
             // The path is the rest of the string: it may contain ':' (not ',').
             items.push(format!("pass={pid}:{}", sock.display()));
@@ -165,6 +173,7 @@ impl Opts {
                     })
                 }
                 "fork" if v.is_empty() && !item.contains('=') => o.fork = true,
+                "chld-ign" if !item.contains('=') => o.sigchld_ignored = true,
                 "mount-proc" => o.mount_proc = Some(unescape(v)?),
                 _ => return None,
             }
@@ -262,26 +271,14 @@ fn fork_and_wait() -> Result<Option<u8>, String> {
             set.add(sig);
         }
     }
-    // An ignored SIGCHLD would reap the child before the parent saw its
-    // status: the parent takes the default, the child gets the caller's.
-    let chld_ignored = os::is_ignored(libc::SIGCHLD);
-    if chld_ignored {
-        os::set_disposition(libc::SIGCHLD, false)
-            .map_err(|e| format!("cannot reset SIGCHLD: {e}"))?;
-    }
+    // SIGCHLD is at its default action here (see `Opts::sigchld_ignored`),
+    // so the child's status waits to be collected.
     os::block(&set).map_err(|e| format!("cannot block signals: {e}"))?;
     let child = match os::fork() {
         Ok(os::Forked::Child) => {
-            let restored = os::set_mask(&orig).and_then(|()| {
-                if chld_ignored {
-                    os::set_disposition(libc::SIGCHLD, true)
-                } else {
-                    Ok(())
-                }
-            });
-            return match restored {
+            return match os::set_mask(&orig) {
                 Ok(()) => Ok(None),
-                Err(e) => Err(format!("cannot restore the signal state: {e}")),
+                Err(e) => Err(format!("cannot restore the signal mask: {e}")),
             };
         }
         Ok(os::Forked::Parent(pid)) => pid,
@@ -344,9 +341,15 @@ fn mount_proc(dir: &Path, root_private: bool) -> io::Result<()> {
     Ok(())
 }
 
-/// Execute `program` (with SIGPIPE as this process inherited it, the mask
-/// as it is); returns the exit status after a failure.
-fn exec_program(program: &OsStr, argv: &[OsString], shown: &OsStr) -> u8 {
+/// Execute `program` (with SIGPIPE as this process inherited it, SIGCHLD
+/// ignored when the caller ignored it, the mask as it is); returns the exit
+/// status after a failure.
+fn exec_program(program: &OsStr, argv: &[OsString], shown: &OsStr, sigchld_ignored: bool) -> u8 {
+    if sigchld_ignored {
+        if let Err(e) = os::set_disposition(libc::SIGCHLD, true) {
+            return fail(&format!("cannot ignore SIGCHLD again: {e}"));
+        }
+    }
     let err = {
         let _sigpipe = os::sigpipe_as_inherited();
         os::execvp(program, argv)
@@ -459,6 +462,7 @@ pub fn run(args: &[OsString]) -> u8 {
         let again = Opts {
             fork: opts.fork,
             mount_proc: opts.mount_proc.clone(),
+            sigchld_ignored: opts.sigchld_ignored,
             ..Opts::default()
         };
         let mut argv: Vec<OsString> = vec!["execns".into(), STAGE2_ARG.into(), again.encode()];
@@ -512,7 +516,7 @@ pub fn run(args: &[OsString]) -> u8 {
     let mut argv = Vec::with_capacity(rest.len() + 1);
     argv.push(argv0.clone());
     argv.extend(rest.iter().cloned());
-    exec_program(program, &argv, argv0)
+    exec_program(program, &argv, argv0, opts.sigchld_ignored)
 }
 
 #[cfg(test)]
@@ -556,6 +560,16 @@ mod tests {
                 pass: Some((9, "/tmp/pass=x/s".into())),
                 ..Opts::default()
             },
+            Opts {
+                sigchld_ignored: true,
+                ..Opts::default()
+            },
+            Opts {
+                fork: true,
+                sigchld_ignored: true,
+                pass: Some((9, "/tmp/s".into())),
+                ..Opts::default()
+            },
             // Any bytes in the proc directory, even ",pass=" and non-UTF-8.
             Opts {
                 mount_proc: Some(PathBuf::from(OsString::from_vec(
@@ -574,6 +588,7 @@ mod tests {
             "map-root=x:1",
             "map-root=1:2:3",
             "fork=1",
+            "chld-ign=1",
             "helper=",
             "setgroups=maybe",
             "mount-proc=",
