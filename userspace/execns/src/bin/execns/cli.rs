@@ -18,9 +18,16 @@ shell, as unshare(1) does.
 
 Standard streams:
   execns(2) closes every file descriptor of the new program, 0, 1 and 2
-  included. So, unless --no-stdio is given, execns execs a second stage of
-  itself into the new namespaces, which puts one file on each of fds 0, 1 and
-  2 and then executes PROGRAM. For each stream PROGRAM gets:
+  included. Unless --no-stdio is given, PROGRAM gets exactly fds 0, 1 and 2.
+  When the kernel has execns2(2) (/sys/kernel/execns/execns2_nr) and
+  EXECNS_NO_EXECNS2 is not set, they travel in its fd map: the caller's very
+  open files (terminal, /dev/null, file, pipe, socket), a --stdin/--stdout/
+  --stderr PATH opened by execns before the call, /dev/null for a closed fd;
+  PROGRAM is executed directly, unless -r, --setgroups, -m (propagation),
+  -f or --mount-proc need a second stage (which keeps the three fds).
+  Without execns2, execns execs a second stage of itself into the new
+  namespaces, which puts one file on each of fds 0, 1 and 2 and then
+  executes PROGRAM. For each stream PROGRAM then gets:
     --stdin/--stdout/--stderr PATH   that file: stdin read-only; stdout and
         stderr write-only, created (0666 & ~umask) and truncated before
         execns(2) is called, like the shell's '>'. The same PATH for --stdout
