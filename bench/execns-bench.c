@@ -16,6 +16,17 @@
  *                     for f = none, uts_ipc, all8 (the eight namespaces)
  *   setuid.<N>        setresuid(u, u, 0) + setresuid(0, 0, 0) with N live users
  *                     (each holds a user_struct through a pipe it created)
+ *   cli.<s>.<cmd>     fork + exec of a command + wait (issue 15 item 4), the child's
+ *                     fds 0-2 on s = null (/dev/null), file (a regular file opened
+ *                     O_APPEND: 0 /dev/null, 1 and 2 the file) or pipe (0 the read
+ *                     end of a pipe, 1 and 2 the write end of another), cmd =
+ *                     unshare     busybox "unshare -u -- true"
+ *                     execns      "execns -u -- true" (execns2's fd map when the
+ *                                 kernel has it)
+ *                     execns_old  the same with EXECNS_NO_EXECNS2=1 (the execns()
+ *                                 paths: second stage, stream holder for file/pipe)
+ *                     (skipped when the binary is missing, or execns on a kernel
+ *                     without execns)
  *
  * Every figure is measured REPS times (default 5); each repetition prints
  *   BENCH name=<figure> rep=<r> value=<instr per iteration> unit=instr/iter iters=<n>
@@ -23,7 +34,9 @@
  * execns() (stock); everything else runs there too. Must run as root.
  *
  * usage: execns-bench [--reps N] [--scale X] [--target PATH] [--only SUBSTR]
- *   --scale multiplies every iteration count (default 1.0).
+ *                     [--execns PATH] [--unshare PATH]
+ *   --scale multiplies every iteration count (default 1.0); --execns, --unshare: the
+ *   binaries of the cli figures (default /bin/execns, /usr/bin/unshare).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -58,6 +71,8 @@ static int reps = 5;
 static double scale = 1.0;
 static const char *target = "/bin/execns-bench-target";
 static const char *only;
+static const char *cli_execns = "/bin/execns";
+static const char *cli_unshare = "/usr/bin/unshare";	/* busybox: usr/bin/unshare */
 static int have_execns;
 static int failures;
 
@@ -165,6 +180,124 @@ static void bench_cycle(const char *name, enum how how, int flags, long n0, int 
 	t1 = now();
 	if (bad) {
 		printf("BENCH-ERROR name=%s a child failed (status 0x%x)\n", name, bad);
+		failures++;
+		return;
+	}
+	report(name, rep, t1 - t0, n);
+}
+
+/* ---- the CLI against busybox unshare (issue 15) ---------------------------------- */
+
+enum cli_stdio { CLI_NULL, CLI_FILE, CLI_PIPE };
+
+static const char *const cli_stdio_names[] = { "null", "file", "pipe" };
+
+#define CLI_OUT "/tmp/execns-bench-cli.out"
+
+/*
+ * fds[0..2]: what the child puts on 0, 1, 2; fds[3..]: every fd opened, all
+ * close-on-exec, -1 when unused. 0, or -1 with errno.
+ */
+static int cli_fds(enum cli_stdio s, int fds[8])
+{
+	int in[2], out[2];
+
+	for (int i = 0; i < 8; i++)
+		fds[i] = -1;
+	fds[3] = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fds[3] < 0)
+		return -1;
+	fds[0] = fds[1] = fds[2] = fds[3];
+	if (s == CLI_FILE) {
+		fds[4] = open(CLI_OUT, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+		if (fds[4] < 0)
+			return -1;
+		fds[1] = fds[2] = fds[4];
+	} else if (s == CLI_PIPE) {
+		/* nothing is read or written: "true" only gets them */
+		if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
+			return -1;
+		fds[4] = in[0], fds[5] = in[1], fds[6] = out[0], fds[7] = out[1];
+		fds[0] = in[0];
+		fds[1] = fds[2] = out[1];
+	}
+	return 0;
+}
+
+static int cycle_cli(const char *path, char *const argv[], char *const envp[], const int fds[3])
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (pid == 0) {
+		for (int i = 0; i < 3; i++)
+			if (dup2(fds[i], i) != i)
+				_exit(123);
+		execve(path, argv, envp);
+		_exit(122);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : status;
+}
+
+static void bench_cli(const char *cmd, enum cli_stdio s, long n0, int rep)
+{
+	/* LD_PRELOAD is passed on for a run under the emulation shim on a host */
+	static char *envp[] = { "PATH=/bin:/sbin:/usr/bin:/usr/sbin", NULL, NULL };
+	static char *envp_old[] = { "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "EXECNS_NO_EXECNS2=1",
+				    NULL, NULL };
+	static char preload[512];
+	char *argv_unshare[] = { "unshare", "-u", "--", "true", NULL };
+	char *argv_execns[] = { "execns", "-u", "--", "true", NULL };
+	int is_unshare = !strcmp(cmd, "unshare");
+	const char *path = is_unshare ? cli_unshare : cli_execns;
+	char *const *argv = is_unshare ? argv_unshare : argv_execns;
+	char *const *env = strcmp(cmd, "execns_old") ? envp : envp_old;
+	long n = iters(n0);
+	uint64_t t0 = 0, t1 = 0;
+	int fds[8], bad;
+	char name[64];
+
+	if (getenv("LD_PRELOAD") && !preload[0]) {
+		snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", getenv("LD_PRELOAD"));
+		envp[1] = envp_old[2] = preload;
+	}
+	snprintf(name, sizeof(name), "cli.%s.%s", cli_stdio_names[s], cmd);
+	if (!wanted(name))
+		return;
+	if (access(path, X_OK) || (!is_unshare && !have_execns)) {
+		if (rep == 0)
+			printf("BENCH-SKIP name=%s reason=%s\n", name,
+			       access(path, X_OK) ? "no-binary" : "ENOSYS");
+		return;
+	}
+	if (cli_fds(s, fds)) {
+		printf("BENCH-ERROR name=%s cannot set up the streams: %s\n", name, strerror(errno));
+		failures++;
+		for (int i = 3; i < 8; i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
+		return;
+	}
+	/* warm-up, not timed */
+	bad = cycle_cli(path, argv, env, fds);
+	if (!bad) {
+		settle();
+		t0 = now();
+		for (long i = 0; i < n; i++)
+			bad |= cycle_cli(path, argv, env, fds);
+		t1 = now();
+	}
+	for (int i = 3; i < 8; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (bad) {
+		printf("BENCH-ERROR name=%s child status 0x%x\n", name, bad);
 		failures++;
 		return;
 	}
@@ -341,8 +474,13 @@ int main(int argc, char **argv)
 			target = argv[++i];
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
+		else if (!strcmp(argv[i], "--execns") && i + 1 < argc)
+			cli_execns = argv[++i];
+		else if (!strcmp(argv[i], "--unshare") && i + 1 < argc)
+			cli_unshare = argv[++i];
 		else {
-			fprintf(stderr, "usage: %s [--reps N] [--scale X] [--target PATH] [--only SUBSTR]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--reps N] [--scale X] [--target PATH] [--only SUBSTR]"
+				" [--execns PATH] [--unshare PATH]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -390,7 +528,14 @@ int main(int argc, char **argv)
 			else if (r == 0)
 				printf("BENCH-SKIP name=%s reason=ENOSYS\n", name);
 		}
+		/* the CLI and busybox unshare, alternating within each repetition */
+		for (int k = CLI_NULL; k <= CLI_PIPE; k++) {
+			bench_cli("unshare", k, 50, r);
+			bench_cli("execns", k, 50, r);
+			bench_cli("execns_old", k, 50, r);
+		}
 	}
+	unlink(CLI_OUT);
 
 	/* setuid churn: users are added once and kept (16 -> 1024 -> 16384 -> 65536) */
 	if (wanted("setuid")) {

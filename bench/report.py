@@ -37,6 +37,15 @@ FIGURES = [
     ('nsexec.uts_ipc.execns', 'execns(UTS|IPC)'),
     ('nsexec.all8.unshare', 'unshare(8 ns) + close_range + execve'),
     ('nsexec.all8.execns', 'execns(8 ns)'),
+    ('cli.null.unshare', 'busybox unshare -u -- true, stdio /dev/null'),
+    ('cli.null.execns', 'execns -u -- true, stdio /dev/null'),
+    ('cli.null.execns_old', 'the same, EXECNS_NO_EXECNS2=1'),
+    ('cli.file.unshare', 'busybox unshare -u -- true, stdout+stderr a file'),
+    ('cli.file.execns', 'execns -u -- true, stdout+stderr a file'),
+    ('cli.file.execns_old', 'the same, EXECNS_NO_EXECNS2=1'),
+    ('cli.pipe.unshare', 'busybox unshare -u -- true, stdio pipes'),
+    ('cli.pipe.execns', 'execns -u -- true, stdio pipes'),
+    ('cli.pipe.execns_old', 'the same, EXECNS_NO_EXECNS2=1'),
     ('setuid.16', 'setuid churn, 16 live users'),
     ('setuid.1024', 'setuid churn, 1,024 live users'),
     ('setuid.16384', 'setuid churn, 16,384 live users'),
@@ -49,6 +58,9 @@ PAIRS = [
     ('nsexec.uts_ipc.execns', 'nsexec.uts_ipc.unshare', 1.00, 'execns(UTS|IPC) / unshare+close_range+execve'),
     ('nsexec.all8.execns', 'nsexec.all8.unshare', 1.00, 'execns(8 ns) / unshare+close_range+execve'),
     ('exec.execns0', 'exec.execve', 1.02, 'execns(0) / execve'),
+    ('cli.null.execns', 'cli.null.unshare', 1.20, 'execns -u -- true / unshare -u -- true, /dev/null'),
+    ('cli.file.execns', 'cli.file.unshare', 1.20, 'execns -u -- true / unshare -u -- true, a file'),
+    ('cli.pipe.execns', 'cli.pipe.unshare', 1.20, 'execns -u -- true / unshare -u -- true, pipes'),
 ]
 
 
@@ -256,6 +268,13 @@ METHOD = """\
     NEWPID, NEWNET, NEWCGROUP, NEWTIME), as root. Note that `execns(CLONE_NEWUSER...)`
     by root (CAP_SYS_RESOURCE) also creates a fresh uid table, which the alternative
     does not.
+  * `cli.<stdio>.<cmd>` (issue 15 item 4): fork, the child puts its fds 0-2 on
+    `/dev/null` (`null`), on a regular file opened `O_APPEND` for 1 and 2 (`file`) or
+    on pipes (`pipe`) and execs `unshare -u -- true` (busybox, `/usr/bin/unshare`),
+    `execns -u -- true` (`/bin/execns`: execns2's fd map when the kernel has it) or
+    the same with `EXECNS_NO_EXECNS2=1` (`execns_old`: the `execns()` paths, a second
+    stage and, for a file or a pipe, the stream holder); wait. Target: execns <= 1.20 x
+    unshare for each stdio. Only these: `BENCH_ONLY=cli`.
   * `setuid.<N>`: N live users are held first (for each uid: `setresuid(u, u, 0)`,
     `pipe()` - the pipe keeps a reference to its creator's user_struct - close the write
     end, `setresuid(0, 0, 0)`; RLIMIT_NOFILE and fs.nr_open raised), then

@@ -46,12 +46,29 @@
 #define EXECNS_NR 1023
 #define NR_PATH "/sys/kernel/execns/nr"
 #define COMPAT_NR_PATH "/sys/kernel/execns/compat_nr"
+#define EXECNS2_NR 1022
+#define EXECNS2_NR_PATH "/sys/kernel/execns/execns2_nr"
+#define EXECNS2_COMPAT_NR_PATH "/sys/kernel/execns/execns2_compat_nr"
+#define EXECNS_ARGS_SIZE_VER0 56
+#define MAX_FDS 64
+
+/* struct execns_args, VER0 (include/execns.h) */
+struct emul_args {
+	unsigned long long flags, pathname, argv, envp, fds;
+	unsigned int nr_fds;
+	int dirfd;
+	unsigned int at_flags, pad;
+};
+
+struct emul_fd {
+	unsigned int source, target;
+};
 #define ALL (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
 	     CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWTIME | \
 	     CLONE_SYSVSEM)
 
-/* A file that holds EXECNS_NR, as /sys/kernel/execns/nr would. */
-static int nr_file(int flags)
+/* A file that holds nr, as /sys/kernel/execns/nr (or execns2_nr) would. */
+static int nr_file(int flags, int nr)
 {
 	char buf[16];
 	int fd, len;
@@ -59,7 +76,7 @@ static int nr_file(int flags)
 	fd = memfd_create("execns-emul-nr", (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
 	if (fd < 0)
 		return -1;
-	len = snprintf(buf, sizeof(buf), "%d\n", EXECNS_NR);
+	len = snprintf(buf, sizeof(buf), "%d\n", nr);
 	if (write(fd, buf, len) != len || lseek(fd, 0, SEEK_SET) != 0) {
 		close(fd);
 		errno = EIO;
@@ -74,10 +91,15 @@ static int fake_open(const char *path, int flags, int *fd)
 	if (!path)
 		return 0;
 	if (strcmp(path, NR_PATH) == 0) {
-		*fd = nr_file(flags);
+		*fd = nr_file(flags, EXECNS_NR);
 		return 1;
 	}
-	if (strcmp(path, COMPAT_NR_PATH) == 0) {
+	if (strcmp(path, EXECNS2_NR_PATH) == 0) {
+		*fd = nr_file(flags, EXECNS2_NR);
+		return 1;
+	}
+	if (strcmp(path, COMPAT_NR_PATH) == 0 ||
+	    strcmp(path, EXECNS2_COMPAT_NR_PATH) == 0) {
 		errno = ENOENT;
 		*fd = -1;
 		return 1;
@@ -138,6 +160,48 @@ WRAP_OPENAT(openat64)
 WRAP_OPEN_2(__open_2)
 WRAP_OPEN_2(__open64_2)
 
+/* execns2(args, size), emulated (see the top of the file). */
+static long emul_execns2(long (*real)(long, ...), const struct emul_args *a,
+			 unsigned long size)
+{
+	const struct emul_fd *map = (const struct emul_fd *)(unsigned long)a->fds;
+	int tmp[MAX_FDS], top = 0;
+	unsigned int i, j;
+
+	if (size < EXECNS_ARGS_SIZE_VER0 || a->pad || (a->flags & ~(unsigned long long)ALL) ||
+	    a->nr_fds > MAX_FDS || (a->nr_fds && !map)) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < a->nr_fds; i++) {
+		if (fcntl((int)map[i].source, F_GETFD) < 0) {
+			errno = EBADF;
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (map[j].target == map[i].target) {
+				errno = EINVAL;
+				return -1;
+			}
+		if ((int)map[i].target >= top)
+			top = (int)map[i].target + 1;
+	}
+	if (a->flags && unshare((int)a->flags) != 0)
+		return -1;
+	/* Every source above every target first: a target may be a source. */
+	for (i = 0; i < a->nr_fds; i++) {
+		tmp[i] = fcntl((int)map[i].source, F_DUPFD_CLOEXEC, top);
+		if (tmp[i] < 0)
+			return -1;
+	}
+	real(SYS_close_range, 0L, ~0UL, (long)CLOSE_RANGE_CLOEXEC);
+	for (i = 0; i < a->nr_fds; i++)
+		if (dup2(tmp[i], (int)map[i].target) < 0)
+			return -1;
+	return real(SYS_execveat, (long)a->dirfd, (long)a->pathname, (long)a->argv,
+		    (long)a->envp, (long)a->at_flags);
+}
+
 long syscall(long nr, ...)
 {
 	static long (*real)(long, ...);
@@ -167,5 +231,8 @@ long syscall(long nr, ...)
 		       (char *const *)a[3]);
 		return -1;
 	}
+	if (nr == EXECNS2_NR)
+		return emul_execns2(real, (const struct emul_args *)a[0],
+				    (unsigned long)a[1]);
 	return real(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

@@ -17,7 +17,7 @@ RUN_AS=${RUN_AS:-/bin/execns-run-as-uid}
 BLOCK_SIGNALS=${BLOCK_SIGNALS:-${BINDIR:-/bin}/execns-block-signals}
 TEST_UID=${TEST_UID:-1000}
 T=${TMPDIR:-/tmp}/execns-cli.$$
-PLAN=60
+PLAN=71
 
 echo "TAP version 13"
 if [ ! -x "$EXECNS" ]; then
@@ -259,15 +259,120 @@ else
 	nok "inherited pipes on 0, 1 and 2 are passed to the program"
 fi
 
-# 21: every fd closed: only 0-2 (reopened) and ls's own directory fd
+# execns2's fd map (EXECNS_NO_EXECNS2=1: the execns() paths instead)
+HAVE2=0
+cat /sys/kernel/execns/execns2_nr >/dev/null 2>&1 && HAVE2=1
+diag "execns2: $([ $HAVE2 = 1 ] && echo "yes, $(cat /sys/kernel/execns/execns2_nr)" || echo no)"
+# streams_test NAME EXPECT EXECNS-OPTIONS...: stdin a here-doc, stdout a pipe
+# read here, stderr a file the caller opened O_APPEND, with TMPDIR unusable
+# (no stream holder socket can be made there). EXPECT: passed (the program
+# reads and writes the caller's files, no warning) or nulled (the holder
+# cannot work: warnings, the program gets /dev/null).
+streams_test() {
+	_name=$1
+	_expect=$2
+	shift 2
+	echo first > "$T/app"
+	_out=$(TMPDIR=/nonexistent/execns-tmp "$EXECNS" "$@" -- /bin/sh -c \
+		'cat; echo to-stderr >&2' 2>>"$T/app" <<-EOF
+	from-here-doc
+	EOF
+	)
+	_st=$?
+	diag "$_name: status $_st, stdout '$_out', stderr file: $(tr '\n' '|' < "$T/app")"
+	case $_expect in
+	passed) checkx "$_name" '[ $_st = 0 ] && [ "$_out" = from-here-doc ] &&
+		[ "$(cat "$T/app")" = "$(printf "first\nto-stderr")" ]' ;;
+	nulled) checkx "$_name" '[ $_st = 0 ] && [ -z "$_out" ] &&
+		grep -q "passing it failed" "$T/app" && ! grep -q to-stderr "$T/app"' ;;
+	esac
+}
+# mnt_id_of_stdin FILE EXECNS-OPTIONS...: the mount id of the program's stdin
+# (/dev/null, opened by the caller) into FILE
+mnt_id_of_stdin() {
+	_f=$1
+	shift
+	"$EXECNS" "$@" -- /bin/sh -c 'grep "^mnt_id" /proc/self/fdinfo/0 > "$1"' sh "$_f" \
+		</dev/null 2>"$T/err"
+}
+ref_mnt=$(grep "^mnt_id" /proc/self/fdinfo/0 </dev/null)
+if [ $HAVE2 = 1 ]; then
+	streams_test "fd map: here-doc, pipe and O_APPEND file reach the program (no holder socket)" \
+		passed -u
+	streams_test "fd map with stage 2 (-m -f): the streams reach the program (no holder socket)" \
+		passed -m -f
+	# /dev/null can be reopened by name, but the fd map gives the caller's very
+	# open file: its mount is the caller's, not the copy in the new mount
+	# namespace (--propagation unchanged: no stage 2 either).
+	mnt_id_of_stdin "$T/mnt_id" -m --propagation unchanged
+	st=$?
+	diag "stdin /dev/null: caller's $ref_mnt, program's $(cat "$T/mnt_id" 2>/dev/null) (status $st)"
+	show "$T/err"
+	checkx "fd map: stdin on /dev/null is the caller's open file, not reopened in the new mount namespace" \
+		'[ $st = 0 ] && [ -n "$ref_mnt" ] && [ "$(cat "$T/mnt_id")" = "$ref_mnt" ]'
+	# No second exec of execns: it runs from a copy that is deleted while it
+	# waits to open --stdout FIFO (before the call); executing itself again
+	# would fail (/proc/self/exe names a deleted file).
+	rm -f "$T/fifo" "$T/execns-copy"
+	mkfifo "$T/fifo" && cp "$EXECNS" "$T/execns-copy"
+	"$T/execns-copy" -u --stdout "$T/fifo" -- /bin/echo no-second-exec 2>"$T/err" &
+	pid=$!
+	i=0
+	while [ $i -lt 100 ] && [ "$(readlink /proc/$pid/exe 2>/dev/null)" != "$T/execns-copy" ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	rm -f "$T/execns-copy"
+	out=$(limited 10 cat "$T/fifo")
+	wait $pid
+	st=$?
+	diag "execns deleted before the call: status $st, '$out'"
+	show "$T/err"
+	checkx "fd map: execns -u executes the program directly (no second exec of execns)" \
+		'[ $st = 0 ] && [ "$out" = no-second-exec ]'
+else
+	for t in "fd map: streams reach the program" "fd map with stage 2: streams" \
+		"fd map: stdin on /dev/null is the caller's open file" "fd map: no second exec"; do
+		skip "$t" "no execns2 (/sys/kernel/execns/execns2_nr)"
+	done
+fi
+export EXECNS_NO_EXECNS2=1
+streams_test "fallback (EXECNS_NO_EXECNS2=1): streams go through the holder's socket in TMPDIR" \
+	nulled -u
+echo first > "$T/app"
+out=$("$EXECNS" -u -- /bin/sh -c 'cat; echo to-stderr >&2' 2>>"$T/app" <<-EOF
+from-here-doc
+EOF
+)
+st=$?
+checkx "fallback: here-doc, pipe and O_APPEND file reach the program through the holder" \
+	'[ $st = 0 ] && [ "$out" = from-here-doc ] && [ "$(cat "$T/app")" = "$(printf "first\nto-stderr")" ]'
+mnt_id_of_stdin "$T/mnt_id2" -m --propagation unchanged
+st=$?
+diag "fallback: stdin /dev/null: caller's $ref_mnt, program's $(cat "$T/mnt_id2" 2>/dev/null)"
+checkx "fallback: stdin on /dev/null reopened by name by stage 2 (in the new mount namespace)" \
+	'[ $st = 0 ] && [ -s "$T/mnt_id2" ] && [ "$(cat "$T/mnt_id2")" != "$ref_mnt" ]'
+unset EXECNS_NO_EXECNS2
+
+# every fd closed: only 0-2 and ls's own directory fd (fd map, else stage 2)
 exec 7>"$T/stray" 8</dev/null
 "$EXECNS" -u --stdout "$T/fds" -- /bin/ls /proc/self/fd 2>"$T/err"
 st=$?
 exec 7>&- 8<&-
 fds=$(sort -n "$T/fds" | tr '\n' ' ')
 diag "fds in the program: $fds"
-checkx "stage mode: only fds 0 1 2 (and ls's dir fd 3) open; 7, 8 closed" \
+checkx "only fds 0 1 2 (and ls's dir fd 3) open; 7, 8 closed" \
 	'[ $st = 0 ] && [ "$fds" = "0 1 2 3 " ]'
+# the same with stdout a pipe and stdin a file, on both paths
+exec 7>"$T/stray" 8</dev/null
+fds=$("$EXECNS" -u -- /bin/ls /proc/self/fd <"$T/stray" 2>"$T/err" | sort -n | tr '\n' ' ')
+fds2=$(EXECNS_NO_EXECNS2=1 "$EXECNS" -u -- /bin/ls /proc/self/fd <"$T/stray" 2>>"$T/err" |
+	sort -n | tr '\n' ' ')
+exec 7>&- 8<&-
+diag "fds in the program, stdout a pipe: $fds (fallback: $fds2)"
+show "$T/err"
+checkx "stdout a pipe, stdin a file: only fds 0 1 2 (and 3) in the program (fd map and fallback)" \
+	'[ "$fds" = "0 1 2 3 " ] && [ "$fds2" = "0 1 2 3 " ]'
 
 # 22: --no-stdio: the program starts with no fd at all
 exec 7>"$T/stray"
@@ -338,7 +443,10 @@ sig_test() {
 		nok "signal state kept: $_name"
 	fi
 }
-sig_test "second stage (execns -u)" -u
+sig_test "execns -u (fd map, else stage 2)" -u
+export EXECNS_NO_EXECNS2=1
+sig_test "fallback: second stage (EXECNS_NO_EXECNS2=1 execns -u)" -u
+unset EXECNS_NO_EXECNS2
 sig_test "direct (--no-stdio -u)" --no-stdio -u
 sig_test "--fork child (-f -u)" -f -u
 sig_test "user namespace helper (-r -u)" -r -u
@@ -362,11 +470,15 @@ else
 		'[ $st = 0 ] && [ $st2 = 0 ] && [ -n "$i1" ] && [ -n "$i2" ] &&
 		 [ $((0x$i1 & 0x1000)) = 0 ] && [ $((0x$i2 & 0x1000)) = 0 ]'
 fi
-# The stream holder (stdout a pipe):
-rm -f "$T/sig.out"
+# stdout a pipe: the fd map, else the stream holder
+rm -f "$T/sig.out" "$T/sig.out2"
 sig_caller "$EXECNS" -u -- /bin/sh -c "$SIGPROG" sh "$T/sig.out" 2>"$T/err" </dev/null | cat
-checkx "signal state kept: streams passed by the holder (stdout a pipe)" \
+sig_caller env EXECNS_NO_EXECNS2=1 "$EXECNS" -u -- /bin/sh -c "$SIGPROG" sh "$T/sig.out2" \
+	2>>"$T/err" </dev/null | cat
+checkx "signal state kept: stdout a pipe (fd map, else the holder)" \
 	'cmp -s "$T/sig.ref" "$T/sig.out"'
+checkx "signal state kept: fallback, streams passed by the holder (stdout a pipe)" \
+	'cmp -s "$T/sig.ref" "$T/sig.out2"'
 
 # A caller with SIGCHLD ignored (execns-block-signals -i CHLD; a shell cannot
 # pass that on, and resets it itself: the program is grep, executed directly).
@@ -384,8 +496,13 @@ if [ -x "$BLOCK_SIGNALS" ]; then
 	"$BLOCK_SIGNALS" -i CHLD - "$EXECNS" -u -- grep '^SigIgn' /proc/self/status \
 		2>"$T/err" </dev/null | cat >"$T/chld1"
 	diag "SIGCHLD ignored, stdout a pipe: $(cat "$T/chld1" "$T/err" 2>/dev/null | tr '\n' ' ')"
-	checkx "SIGCHLD ignored by the caller, streams passed by the holder: runs, SIGCHLD still ignored" \
+	checkx "SIGCHLD ignored by the caller, stdout a pipe (fd map, else the holder): runs, SIGCHLD still ignored" \
 		'chld_ignored "$T/chld1" && [ ! -s "$T/err" ]'
+	EXECNS_NO_EXECNS2=1 "$BLOCK_SIGNALS" -i CHLD - "$EXECNS" -u -- grep '^SigIgn' /proc/self/status \
+		2>"$T/err" </dev/null | cat >"$T/chld1b"
+	diag "fallback, SIGCHLD ignored, stdout a pipe: $(cat "$T/chld1b" "$T/err" 2>/dev/null | tr '\n' ' ')"
+	checkx "SIGCHLD ignored by the caller, fallback: streams passed by the holder, SIGCHLD still ignored" \
+		'chld_ignored "$T/chld1b" && [ ! -s "$T/err" ]'
 	"$BLOCK_SIGNALS" -i CHLD - "$EXECNS" -r -u --stdout "$T/chld2" --stderr "$T/err" -- \
 		grep '^SigIgn' /proc/self/status </dev/null
 	st=$?
@@ -405,6 +522,7 @@ if [ -x "$BLOCK_SIGNALS" ]; then
 		'[ $st = 7 ] && [ $st2 = 0 ] && chld_ignored "$T/chld4"'
 else
 	skip "SIGCHLD ignored by the caller, streams passed" "no $BLOCK_SIGNALS"
+	skip "SIGCHLD ignored by the caller, fallback" "no $BLOCK_SIGNALS"
 	skip "SIGCHLD ignored by the caller, -r" "no $BLOCK_SIGNALS"
 	skip "SIGCHLD ignored by the caller, -f" "no $BLOCK_SIGNALS"
 fi

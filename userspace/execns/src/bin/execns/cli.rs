@@ -18,9 +18,16 @@ shell, as unshare(1) does.
 
 Standard streams:
   execns(2) closes every file descriptor of the new program, 0, 1 and 2
-  included. So, unless --no-stdio is given, execns execs a second stage of
-  itself into the new namespaces, which puts one file on each of fds 0, 1 and
-  2 and then executes PROGRAM. For each stream PROGRAM gets:
+  included. Unless --no-stdio is given, PROGRAM gets exactly fds 0, 1 and 2.
+  When the kernel has execns2(2) (/sys/kernel/execns/execns2_nr) and
+  EXECNS_NO_EXECNS2 is not set, they travel in its fd map: the caller's very
+  open files (terminal, /dev/null, file, pipe, socket), a --stdin/--stdout/
+  --stderr PATH opened by execns before the call, /dev/null for a closed fd;
+  PROGRAM is executed directly, unless -r, --setgroups, -m (propagation),
+  -f or --mount-proc need a second stage (which keeps the three fds).
+  Without execns2, execns execs a second stage of itself into the new
+  namespaces, which puts one file on each of fds 0, 1 and 2 and then
+  executes PROGRAM. For each stream PROGRAM then gets:
     --stdin/--stdout/--stderr PATH   that file: stdin read-only; stdout and
         stderr write-only, created (0666 & ~umask) and truncated before
         execns(2) is called, like the shell's '>'. The same PATH for --stdout
@@ -222,6 +229,21 @@ impl Cli {
             && (self.map_root_user || self.setgroups.is_some())
     }
 
+    /// Whether a second stage must run in the new namespaces before the
+    /// program even when the streams travel in `execns2`'s fd map: to wait
+    /// for the user-namespace helper (`-r`, `--setgroups` with `-U`), to set
+    /// mount propagation (`-m` without `-U`), to write `setgroups` (without
+    /// `-U`), to fork (`-f`) or to mount proc (`--mount-proc`). Everything
+    /// else is done by `execns2` itself: the program is executed directly.
+    pub fn needs_stage2(&self) -> bool {
+        let o = self.stage2_opts(None);
+        self.needs_helper()
+            || o.propagation.is_some()
+            || o.setgroups.is_some()
+            || o.fork
+            || o.mount_proc.is_some()
+    }
+
     /// Checks clap cannot express.
     pub fn validate(&self) -> Result<(), clap::Error> {
         if self.map_root_user && self.setgroups == Some(SetGroups::Allow) {
@@ -268,6 +290,39 @@ impl Cli {
             sigchld_ignored: false,
             pass: None,
         }
+    }
+}
+
+/// With this environment variable set (and not empty) execns behaves as on a
+/// kernel without `execns2`: no fd map, the streams go through stage 2 as
+/// with `execns()` alone (tests, comparisons).
+pub const NO_EXECNS2_ENV: &str = "EXECNS_NO_EXECNS2";
+
+/// Whether the streams can travel in `execns2`'s fd map: the kernel publishes
+/// `execns2` (`/sys/kernel/execns/execns2_nr`) and [`NO_EXECNS2_ENV`] does
+/// not hide it.
+pub fn fd_map_available() -> bool {
+    std::env::var_os(NO_EXECNS2_ENV).is_none_or(|v| v.is_empty())
+        && execns::sys::execns2_syscall_nr().is_ok()
+}
+
+/// [`stdio::map_fds`] for the options, with the message printed on error.
+fn map_streams(cli: &Cli) -> Result<stdio::FdMap, u8> {
+    stdio::map_fds([
+        cli.stdin.as_deref(),
+        cli.stdout.as_deref(),
+        cli.stderr.as_deref(),
+    ])
+    .map_err(|(path, e)| {
+        err_line(&path.display().to_string(), &execns::error_message(&e));
+        status::USAGE
+    })
+}
+
+/// Put the program's streams in the fd map of `call` (execns2).
+fn keep_streams(call: &mut Execns, map: &stdio::FdMap) {
+    for (target, source) in (0..).zip(map.sources) {
+        call.keep_fd(source, target);
     }
 }
 
@@ -441,26 +496,58 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
     };
 
-    let err = if cli.no_stdio {
-        let err = {
-            // The program gets the caller's signal state (see `os`).
-            let _sigpipe = os::sigpipe_as_inherited();
-            Execns::new(&resolved)
-                .arg0(&arg0)
-                .args(prog_args)
-                .namespaces(ns)
-                .reset_signals(false)
-                .exec()
+    // With execns2 the caller's streams travel in the fd map: no stream
+    // holder, and no second stage unless an option needs one.
+    let fd_map = !cli.no_stdio && fd_map_available();
+    let err = if cli.no_stdio || (fd_map && !cli.needs_stage2()) {
+        let streams = if fd_map {
+            match map_streams(&cli) {
+                Ok(m) => Some(m),
+                Err(code) => return code,
+            }
+        } else {
+            None
         };
+        let mut call = Execns::new(&resolved);
+        call.arg0(&arg0)
+            .args(prog_args)
+            .namespaces(ns)
+            .reset_signals(false);
+        if let Some(m) = &streams {
+            keep_streams(&mut call, m);
+        }
+        let err = {
+            // The program gets the caller's signal state (see `os`): this
+            // path leaves SIGCHLD and the mask alone.
+            let _sigpipe = os::sigpipe_as_inherited();
+            call.exec()
+        };
+        drop(streams);
         err_line(&shown, &execns::error_message(&err));
         return match err.raw_os_error() {
             Some(e) => exec_status(e),
             None => status::EXECNS_FAILED,
         };
     } else {
-        let mut plan = match plan_streams(&cli) {
-            Ok(x) => x,
-            Err(code) => return code,
+        // With the fd map, stage 2 gets the streams on 0-2 and keeps them.
+        let streams = if fd_map {
+            match map_streams(&cli) {
+                Ok(m) => Some(m),
+                Err(code) => return code,
+            }
+        } else {
+            None
+        };
+        let mut plan = if streams.is_some() {
+            StreamPlan {
+                sources: vec![Source::Keep; 3],
+                ..StreamPlan::default()
+            }
+        } else {
+            match plan_streams(&cli) {
+                Ok(x) => x,
+                Err(code) => return code,
+            }
         };
         // An ignored SIGCHLD makes the kernel reap the helpers (and the
         // --fork child) at once, so that stage 2 could not wait for them:
@@ -528,6 +615,9 @@ pub fn run(args: Vec<OsString>) -> u8 {
             .args(prog_args)
             .namespaces(ns)
             .reset_signals(false);
+        if let Some(m) = &streams {
+            keep_streams(&mut call, m);
+        }
         let err = {
             // Stage 2 records the caller's SIGPIPE disposition in turn.
             let _sigpipe = os::sigpipe_as_inherited();
@@ -726,6 +816,31 @@ mod tests {
         );
         assert_eq!(o.setgroups, None);
         assert!(!o.fork && o.mount_proc.is_none());
+    }
+
+    #[test]
+    fn which_options_need_stage2_with_the_fd_map() {
+        for args in [
+            &["true"][..],
+            &["-u", "true"],
+            &["-uinpUCT", "--sysvsem", "true"],
+            &["-m", "-U", "true"],
+            &["-m", "--propagation", "unchanged", "true"],
+            &["--stdout", "/tmp/x", "--stdin", "/dev/null", "-u", "true"],
+        ] {
+            assert!(!p(args).unwrap().needs_stage2(), "{args:?}");
+        }
+        for args in [
+            &["-m", "true"][..],
+            &["-m", "--propagation", "slave", "true"],
+            &["--mount-proc", "true"],
+            &["-f", "true"],
+            &["-r", "true"],
+            &["-U", "--setgroups", "deny", "true"],
+            &["--setgroups", "allow", "true"],
+        ] {
+            assert!(p(args).unwrap().needs_stage2(), "{args:?}");
+        }
     }
 
     #[test]

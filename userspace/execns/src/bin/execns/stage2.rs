@@ -1,8 +1,11 @@
 //! Stage 2: the CLI exec'd by `execns(2)` into the new namespaces, with no fd
-//! open. It reopens the chosen files on fds 0-2, waits for the user-namespace
-//! helper (`--map-root-user`, `--setgroups`), sets mount propagation and
-//! `--setgroups`, forks with `--fork`, mounts proc with `--mount-proc`, then
-//! executes the program with the caller's signal state (see `os`).
+//! open (or by `execns2` with the caller's fds 0-2 in the fd map: the sources
+//! are then all `keep`, and it runs only for the options that need it, see
+//! `Cli::needs_stage2`). It reopens the chosen files on fds 0-2, waits for
+//! the user-namespace helper (`--map-root-user`, `--setgroups`), sets mount
+//! propagation and `--setgroups`, forks with `--fork`, mounts proc with
+//! `--mount-proc`, then executes the program with the caller's signal state
+//! (see `os`).
 //!
 //! Arguments (after `--execns-stage2`):
 //! `OPTS SPEC0 SPEC1 SPEC2 PATH ARGV0 [ARGS...]` where OPTS is `-` or a

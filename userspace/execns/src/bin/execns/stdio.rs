@@ -4,7 +4,7 @@
 use std::ffi::{OsStr, OsString};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Seek, SeekFrom};
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
@@ -175,6 +175,66 @@ impl Source {
             Source::Open(o) => o.path.display().to_string(),
         }
     }
+}
+
+/// Whether this process's fd `fd` (0, 1 or 2) is open.
+pub fn is_open(fd: u8) -> bool {
+    let (i, o, e) = (io::stdin(), io::stdout(), io::stderr());
+    let bfd: BorrowedFd<'_> = match fd {
+        0 => i.as_fd(),
+        1 => o.as_fd(),
+        _ => e.as_fd(),
+    };
+    rustix::fs::fcntl_getfl(bfd).is_ok()
+}
+
+/// The streams of the program for `execns2`'s fd map: for each of fds 0, 1
+/// and 2, the fd of this process the program gets there.
+#[derive(Debug)]
+pub struct FdMap {
+    /// `sources[n]`: this process's fd that becomes the program's fd `n`.
+    pub sources: [RawFd; 3],
+    /// The files opened for the program (a `--stdout PATH`, `/dev/null` for
+    /// a closed fd): they must stay open until the call.
+    pub opened: Vec<File>,
+}
+
+/// Decide [`FdMap`] from the paths given for fds 0-2 (`given[n]`; a path
+/// given for both 1 and 2 is one open file): a given path is prepared as
+/// [`prepare_path`] does and opened here, in the caller's namespaces; an
+/// open fd of this process is passed as it is (the caller's very open file:
+/// terminal, pipe, file, socket); a closed one gets `/dev/null`. On error,
+/// the path that failed and why.
+pub fn map_fds(given: [Option<&Path>; 3]) -> Result<FdMap, (PathBuf, io::Error)> {
+    // Look at all three before opening anything: a new file could land on a
+    // closed one.
+    let open_now = [is_open(0), is_open(1), is_open(2)];
+    let mut map = FdMap {
+        sources: [-1; 3],
+        opened: Vec::new(),
+    };
+    for fd in 0..3u8 {
+        let n = usize::from(fd);
+        let file = match given[n] {
+            Some(path) if fd == 2 && given[1] == Some(path) => {
+                map.sources[2] = map.sources[1];
+                continue;
+            }
+            Some(path) => prepare_path(fd, path)
+                .and_then(|s| s.open())
+                .map_err(|e| (path.to_owned(), e))?,
+            None if open_now[n] => {
+                map.sources[n] = RawFd::from(fd);
+                continue;
+            }
+            None => Source::Null
+                .open()
+                .map_err(|e| (PathBuf::from("/dev/null"), e))?,
+        };
+        map.sources[n] = file.as_raw_fd();
+        map.opened.push(file);
+    }
+    Ok(map)
 }
 
 /// What was found out about one of the caller's fds 0-2.
@@ -520,6 +580,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn map_fds_passes_open_fds_and_opens_given_paths() {
+        let dir = std::env::temp_dir().join(format!("execns-map-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("out");
+        std::fs::write(&out, "old").unwrap();
+        let inp = dir.join("in");
+        std::fs::write(&inp, "input").unwrap();
+        // The test harness's own fds 0-2 are open: each is passed as it is.
+        let m = map_fds([None, None, None]).unwrap();
+        assert_eq!(m.sources, [0, 1, 2]);
+        assert!(m.opened.is_empty());
+        // One open file for the same --stdout and --stderr, truncated.
+        let m = map_fds([Some(&inp), Some(&out), Some(&out)]).unwrap();
+        assert_eq!(m.opened.len(), 2);
+        assert_eq!(m.sources[0], m.opened[0].as_raw_fd());
+        assert_eq!(m.sources[1], m.opened[1].as_raw_fd());
+        assert_eq!(m.sources[2], m.sources[1]);
+        assert_eq!(std::fs::metadata(&out).unwrap().len(), 0);
+        drop(m);
+        let bad = dir.join("missing/x");
+        let (path, e) = map_fds([None, Some(&bad), None]).unwrap_err();
+        assert_eq!(path, bad);
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
