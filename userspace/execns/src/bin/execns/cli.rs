@@ -499,15 +499,15 @@ pub fn run(args: Vec<OsString>) -> u8 {
     // With execns2 the caller's streams travel in the fd map: no stream
     // holder, and no second stage unless an option needs one.
     let fd_map = !cli.no_stdio && fd_map_available();
+    let streams = if fd_map {
+        match map_streams(&cli) {
+            Ok(m) => Some(m),
+            Err(code) => return code,
+        }
+    } else {
+        None
+    };
     let err = if cli.no_stdio || (fd_map && !cli.needs_stage2()) {
-        let streams = if fd_map {
-            match map_streams(&cli) {
-                Ok(m) => Some(m),
-                Err(code) => return code,
-            }
-        } else {
-            None
-        };
         let mut call = Execns::new(&resolved);
         call.arg0(&arg0)
             .args(prog_args)
@@ -530,14 +530,6 @@ pub fn run(args: Vec<OsString>) -> u8 {
         };
     } else {
         // With the fd map, stage 2 gets the streams on 0-2 and keeps them.
-        let streams = if fd_map {
-            match map_streams(&cli) {
-                Ok(m) => Some(m),
-                Err(code) => return code,
-            }
-        } else {
-            None
-        };
         let mut plan = if streams.is_some() {
             StreamPlan {
                 sources: vec![Source::Keep; 3],
