@@ -483,6 +483,38 @@ impl Execns {
             .collect()
     }
 
+    /// [`Execns::get_envp`] as C strings; without changes to the environment
+    /// straight from it, one allocation per variable (for a short-lived
+    /// launcher such as the CLI, copying the environment is a large part of
+    /// the work).
+    fn envp_cstrings(&self) -> io::Result<Vec<CString>> {
+        if self.env_clear || !self.env.is_empty() {
+            return self
+                .get_envp()
+                .iter()
+                .map(|e| cstring("environment variable", e))
+                .collect();
+        }
+        std::env::vars_os()
+            .map(|(k, v)| {
+                let mut kv = Vec::with_capacity(k.len() + v.len() + 2);
+                kv.extend_from_slice(k.as_bytes());
+                kv.push(b'=');
+                kv.extend_from_slice(v.as_bytes());
+                // The capacity leaves room for the NUL: no reallocation.
+                CString::new(kv).map_err(|e| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!(
+                            "environment variable contains a NUL byte: {:?}",
+                            OsStr::from_bytes(&e.into_vec())
+                        ),
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// Call `execns()`. Returns only on failure, with the error (see the crate
     /// documentation for the "kernel lacks execns" error). Nothing about the
     /// calling process changes when it returns.
@@ -502,11 +534,7 @@ impl Execns {
             .iter()
             .map(|a| cstring("argument", a))
             .collect();
-        let envp: io::Result<Vec<CString>> = self
-            .get_envp()
-            .iter()
-            .map(|e| cstring("environment variable", e))
-            .collect();
+        let envp = self.envp_cstrings();
         let (argv, envp) = match (argv, envp) {
             (Ok(a), Ok(e)) => (a, e),
             (Err(e), _) | (_, Err(e)) => return e,

@@ -106,7 +106,7 @@ impl SetGroups {
 /// Run a program in new namespaces with execns(2), like unshare(1) followed by
 /// exec, but in one all-or-nothing system call that also closes every file
 /// descriptor.
-#[derive(Debug, Parser)]
+#[derive(Debug, PartialEq, Eq, Parser)]
 #[command(
     name = "execns",
     version,
@@ -368,9 +368,93 @@ pub fn exec_status(errno: i32) -> u8 {
     }
 }
 
+/// The boolean options [`parse_simple`] knows: short name (0: none), long
+/// name, and the field of [`Cli`] each sets. Not `--no-stdio`: it conflicts
+/// with other options, which clap checks.
+type FlagField = fn(&mut Cli) -> &mut bool;
+const SIMPLE_FLAGS: [(u8, &str, FlagField); 12] = [
+    (b'm', "mount", |c| &mut c.mount),
+    (b'u', "uts", |c| &mut c.uts),
+    (b'i', "ipc", |c| &mut c.ipc),
+    (b'n', "net", |c| &mut c.net),
+    (b'p', "pid", |c| &mut c.pid),
+    (b'U', "user", |c| &mut c.user),
+    (b'C', "cgroup", |c| &mut c.cgroup),
+    (b'T', "time", |c| &mut c.time),
+    (0, "sysvsem", |c| &mut c.sysvsem),
+    (b'r', "map-root-user", |c| &mut c.map_root_user),
+    (b'f', "fork", |c| &mut c.fork),
+    (b'q', "quiet", |c| &mut c.quiet),
+];
+
+/// The common command lines without clap, whose parser costs more than the
+/// rest of a run together (issue 15: `execns -u -- true` is measured against
+/// `unshare -u -- true`): boolean options (short, clustered or long), an
+/// optional `--`, then the program and its arguments. Anything else (an
+/// option with a value, `--help`, an option given twice, `-`, an unknown
+/// option) returns `None`, and clap parses the whole command line: the result
+/// is the same either way (tests: `simple_parser_agrees_with_clap`).
+pub fn parse_simple(args: &[OsString]) -> Option<Cli> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut cli = Cli {
+        mount: false,
+        uts: false,
+        ipc: false,
+        net: false,
+        pid: false,
+        user: false,
+        cgroup: false,
+        time: false,
+        sysvsem: false,
+        map_root_user: false,
+        fork: false,
+        mount_proc: None,
+        setgroups: None,
+        propagation: Propagation::Private,
+        stdin: None,
+        stdout: None,
+        stderr: None,
+        no_stdio: false,
+        quiet: false,
+        command: Vec::new(),
+    };
+    let set = |cli: &mut Cli, f: Option<&(u8, &str, FlagField)>| -> Option<()> {
+        let field = (f?.2)(cli);
+        // clap refuses an option given twice.
+        (!std::mem::replace(field, true)).then_some(())
+    };
+    let mut rest = args.iter().skip(1);
+    for arg in rest.by_ref() {
+        match arg.as_bytes() {
+            b"--" => break,
+            [b'-', b'-', long @ ..] => {
+                let f = SIMPLE_FLAGS.iter().find(|f| f.1.as_bytes() == long);
+                set(&mut cli, f)?;
+            }
+            [b'-', shorts @ ..] if !shorts.is_empty() => {
+                for c in shorts {
+                    let f = SIMPLE_FLAGS.iter().find(|f| f.0 != 0 && f.0 == *c);
+                    set(&mut cli, f)?;
+                }
+            }
+            // "-" and anything else clap may treat specially.
+            [b'-'] => return None,
+            _ => {
+                cli.command.push(arg.clone());
+                break;
+            }
+        }
+    }
+    cli.command.extend(rest.cloned());
+    Some(cli)
+}
+
 /// Parse the command line: `Ok(cli)` or the exit status after printing help,
 /// version or a usage error.
 pub fn parse(args: Vec<OsString>) -> Result<Cli, u8> {
+    if let Some(cli) = parse_simple(&args) {
+        return Ok(cli);
+    }
     match Cli::try_parse_from(args).and_then(|cli| cli.validate().map(|()| cli)) {
         Ok(cli) => Ok(cli),
         Err(e) => {
@@ -636,6 +720,117 @@ mod tests {
 
     fn p(args: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("execns").chain(args.iter().copied()))
+    }
+
+    fn simple(args: &[&str]) -> Option<Cli> {
+        let v: Vec<OsString> = std::iter::once("execns")
+            .chain(args.iter().copied())
+            .map(OsString::from)
+            .collect();
+        parse_simple(&v)
+    }
+
+    /// Whatever `parse_simple` accepts, clap parses to the same `Cli`; what
+    /// clap refuses, `parse_simple` leaves to clap.
+    #[test]
+    fn simple_parser_agrees_with_clap() {
+        let words = [
+            "-u",
+            "-m",
+            "--uts",
+            "--user",
+            "-r",
+            "-f",
+            "-q",
+            "-pf",
+            "-Ur",
+            "-muinpUCTrfq",
+            "--sysvsem",
+            "--map-root-user",
+            "--fork",
+            "--quiet",
+            "--mount",
+            "--",
+            "-",
+            "true",
+            "-x",
+            "--uts=1",
+            "--help",
+            "-h",
+            "-V",
+            "--no-stdio",
+            "--stdin",
+            "/dev/null",
+            "--mount-proc",
+            "--setgroups",
+            "deny",
+            "-uu",
+            "--ut",
+            "-u-",
+        ];
+        let mut fast = 0;
+        let mut checked = 0;
+        // Every sequence of up to three words, and of four of the first 12.
+        for (len, n) in [
+            (0u32, words.len()),
+            (1, words.len()),
+            (2, words.len()),
+            (3, words.len()),
+            (4, 12),
+        ] {
+            for mut k in 0..n.pow(len) {
+                let mut args = Vec::new();
+                for _ in 0..len {
+                    args.push(words[k % n]);
+                    k /= n;
+                }
+                let s = simple(&args);
+                match p(&args).and_then(|c| c.validate().map(|()| c)) {
+                    Ok(c) => {
+                        if let Some(s) = s {
+                            assert_eq!(s, c, "{args:?}");
+                            fast += 1;
+                        }
+                    }
+                    Err(_) => assert!(s.is_none(), "{args:?}: clap refuses, {s:?}"),
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 50_000 && fast > 10_000, "{checked} {fast}");
+    }
+
+    #[test]
+    fn simple_parser_takes_the_common_command_lines() {
+        for args in [
+            &["-u", "--", "true"][..],
+            &["-u", "true"],
+            &["-Ur", "sh", "-c", "id"],
+            &[
+                "--user",
+                "--map-root-user",
+                "--fork",
+                "--",
+                "ps",
+                "--",
+                "-u",
+            ],
+            &["-pf", "sh"],
+            &[],
+            &["--"],
+        ] {
+            let s = simple(args).unwrap_or_else(|| panic!("{args:?}"));
+            assert_eq!(s, p(args).unwrap(), "{args:?}");
+        }
+        for args in [
+            &["--help"][..],
+            &["-u", "-u", "true"],
+            &["--mount-proc", "true"],
+            &["--stdout", "x", "true"],
+            &["-", "true"],
+        ] {
+            assert!(simple(args).is_none(), "{args:?}");
+        }
     }
 
     #[test]

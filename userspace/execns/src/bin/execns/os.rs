@@ -12,10 +12,9 @@
 //!   program is executed with `execvp(3)` here, not with
 //!   `std::process::Command`). Only the `--fork` parent blocks the signals
 //!   it waits for, after the fork.
-//! * `SIGPIPE`: Rust's runtime sets it to ignored before `main` (`std`'s
-//!   `sys::pal::unix::init`; only the unstable `-Zon-broken-pipe` changes
-//!   that), so by the time `main` runs the inherited disposition is lost. A
-//!   function in `.init_array` runs earlier (glibc and musl call the
+//! * `SIGPIPE`: [`runtime_init`] sets it to ignored at the start of `main`,
+//!   as Rust's runtime does (`std`'s `sys::pal::unix::init`), so by then the
+//!   inherited disposition is lost. A function in `.init_array` runs earlier (glibc and musl call the
 //!   executable's `.init_array` before `main`, and `main` is where Rust's
 //!   runtime starts; `std` captures `argv` the same way) and records it.
 //!   Before each exec (execns(2) of the second stage or of the program,
@@ -26,9 +25,8 @@
 //!   child. The first stage sets it to the default action before it starts
 //!   any, and stage 2 ignores it again just before it executes the program
 //!   (`stage2::Opts::sigchld_ignored`).
-//! * Handlers: `std` installs `SIGSEGV`/`SIGBUS` handlers (stack overflow
-//!   detection) only where the disposition was the default; exec resets
-//!   them to the default again. `execns` installs no handler of its own.
+//! * Handlers: `execns` installs none (it starts without Rust's runtime,
+//!   see [`runtime_init`], so not even `std`'s stack-overflow handlers).
 
 #![allow(unsafe_code)]
 
@@ -78,6 +76,34 @@ pub fn sigpipe_ignored_at_start() -> bool {
 #[cfg(test)]
 pub fn sigpipe_recorded() -> bool {
     SIGPIPE_AT_START.load(Ordering::Relaxed) != UNKNOWN
+}
+
+/// What Rust's runtime does before `main` that execns relies on, for the
+/// `#![no_main]` entry point in main.rs: fds 0, 1 and 2 open (on `/dev/null`
+/// when closed, as `std` does, so that no file execns opens lands on them and
+/// a closed stream reaches the program as `/dev/null`) and `SIGPIPE` ignored
+/// (a write to a closed pipe returns `EPIPE`). Left out: the main thread's
+/// stack-guard lookup, which parses `/proc/self/maps` and whose only effect
+/// is the message printed on a stack overflow (without it: a plain
+/// `SIGSEGV`).
+pub fn runtime_init() {
+    for fd in 0..3 {
+        // SAFETY: F_GETFD queries the fd table only; no memory is accessed.
+        let closed = unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1
+            && io::Error::last_os_error().raw_os_error() == Some(libc::EBADF);
+        if closed {
+            // SAFETY: a NUL-terminated literal path. The new fd is owned by
+            // nothing on purpose: it stays open as `fd` (the lowest free
+            // number, the ones below being open) for the life of the process,
+            // as `std`'s does.
+            let got = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) };
+            if got != fd {
+                // As `std`: no way to run with a standard fd missing.
+                std::process::abort();
+            }
+        }
+    }
+    let _ = set_ignored(libc::SIGPIPE, true);
 }
 
 /// Set `sig` to ignored or to its default action; returns whether it was
