@@ -319,11 +319,16 @@ fn map_streams(cli: &Cli) -> Result<stdio::FdMap, u8> {
     })
 }
 
-/// Put the program's streams in the fd map of `call` (execns2).
-fn keep_streams(call: &mut Execns, map: &stdio::FdMap) {
-    for (target, source) in (0..).zip(map.sources) {
+/// Make `call` in the namespaces `ns`, with the streams of `map` in its fd
+/// map (execns2) and `SIGPIPE` as this process inherited it; the caller's
+/// signal mask and other dispositions are left alone. Returns the error.
+fn exec_in(call: &mut Execns, ns: Namespaces, map: Option<&stdio::FdMap>) -> io::Error {
+    call.namespaces(ns).reset_signals(false);
+    for (target, source) in map.iter().flat_map(|m| (0..).zip(m.sources)) {
         call.keep_fd(source, target);
     }
+    let _sigpipe = os::sigpipe_as_inherited();
+    call.exec()
 }
 
 /// Start the user-namespace helper (see `mapper`) for this process.
@@ -593,19 +598,10 @@ pub fn run(args: Vec<OsString>) -> u8 {
     };
     let err = if cli.no_stdio || (fd_map && !cli.needs_stage2()) {
         let mut call = Execns::new(&resolved);
-        call.arg0(&arg0)
-            .args(prog_args)
-            .namespaces(ns)
-            .reset_signals(false);
-        if let Some(m) = &streams {
-            keep_streams(&mut call, m);
-        }
-        let err = {
-            // The program gets the caller's signal state (see `os`): this
-            // path leaves SIGCHLD and the mask alone.
-            let _sigpipe = os::sigpipe_as_inherited();
-            call.exec()
-        };
+        call.arg0(&arg0).args(prog_args);
+        // The program gets the caller's signal state (see `os`): this path
+        // leaves SIGCHLD and the mask alone.
+        let err = exec_in(&mut call, ns, streams.as_ref());
         drop(streams);
         err_line(&shown, &execns::error_message(&err));
         return match err.raw_os_error() {
@@ -686,19 +682,9 @@ pub fn run(args: Vec<OsString>) -> u8 {
         for s in &plan.sources {
             call.arg(s.encode());
         }
-        call.arg(&resolved)
-            .arg(&arg0)
-            .args(prog_args)
-            .namespaces(ns)
-            .reset_signals(false);
-        if let Some(m) = &streams {
-            keep_streams(&mut call, m);
-        }
-        let err = {
-            // Stage 2 records the caller's SIGPIPE disposition in turn.
-            let _sigpipe = os::sigpipe_as_inherited();
-            call.exec()
-        };
+        call.arg(&resolved).arg(&arg0).args(prog_args);
+        // Stage 2 records the caller's SIGPIPE disposition in turn.
+        let err = exec_in(&mut call, ns, streams.as_ref());
         if let Some(mut child) = helper {
             let _ = child.kill();
             let _ = child.wait();
