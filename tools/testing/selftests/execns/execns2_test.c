@@ -196,16 +196,11 @@ static void args_map(struct execns_args *a, struct execns_fd *map, unsigned int 
 enum prep { PREP_ROOT, PREP_UNPRIV, PREP_THREADS };
 
 struct fail_result {
-	int step;
-	int step_errno;
-	int returned;
-	long ret;
-	int err;
+	struct fail_common c;
 	int eof;	/* 1: the pipe's reader saw EOF after the call */
-	char diff[4000];
 };
 
-static struct fail_result *fail_res;
+static void *fail_res;	/* struct fail_result */
 /* Passed to execns2() as it is (an address that faults). */
 static void *raw_args;
 static char *const fail_argv[] = { "execns2-target", NULL };
@@ -228,16 +223,10 @@ static void expect_fail(struct __test_metadata *_metadata, enum prep prep,
 	int status;
 	pid_t pid;
 
-	if (!fail_res) {
-		fail_res = shared_zalloc(sizeof(*fail_res));
-		ASSERT_NE(NULL, fail_res);
-	}
-	fr = fail_res;
-	memset(fr, 0, sizeof(*fr));
+	fr = fail_result_reset(&fail_res, sizeof(*fr));
+	ASSERT_NE(NULL, fr);
 
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
+	pid = fork_flushed();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		struct snapshot *before = malloc(sizeof(*before));
@@ -246,21 +235,12 @@ static void expect_fail(struct __test_metadata *_metadata, enum prep prep,
 
 		if (!before || !after)
 			_exit(1);
-		if (prep == PREP_UNPRIV && drop_privs()) {
-			fr->step = 1;
-			fr->step_errno = errno;
-			_exit(1);
-		}
-		if (prep == PREP_THREADS && start_threads(4)) {
-			fr->step = 2;
-			fr->step_errno = errno;
-			_exit(1);
-		}
-		if (open_sources(NULL) || open_many_fds(src.dir) < 12) {
-			fr->step = 3;
-			fr->step_errno = errno;
-			_exit(1);
-		}
+		if (prep == PREP_UNPRIV && drop_privs())
+			fail_step(&fr->c, 1);
+		if (prep == PREP_THREADS && start_threads(4))
+			fail_step(&fr->c, 2);
+		if (open_sources(NULL) || open_many_fds(src.dir) < 12)
+			fail_step(&fr->c, 3);
 		if (args && args != raw_args) {
 			args->flags = flags;
 			if (!args->argv)
@@ -269,12 +249,7 @@ static void expect_fail(struct __test_metadata *_metadata, enum prep prep,
 				args->envp = (uintptr_t)fail_envp;
 		}
 		take_snapshot(before);
-		errno = 0;
-		fr->ret = sys_execns2(args, size);
-		fr->err = errno;
-		fr->returned = 1;
-		take_snapshot(after);
-		compare_snapshots(before, after, fr->diff, sizeof(fr->diff));
+		fail_call_done(&fr->c, sys_execns2(args, size), before, after);
 		close(FD_PIPE_W);
 		fcntl(FD_PIPE_R, F_SETFL, O_NONBLOCK);
 		fr->eof = read(FD_PIPE_R, &c, 1) == 0;
@@ -282,27 +257,44 @@ static void expect_fail(struct __test_metadata *_metadata, enum prep prep,
 	}
 	status = wait_timeout(pid, 20000);
 
-	ASSERT_EQ(0, fr->step) {
-		TH_LOG("%s: set-up step %d failed: %s", what, fr->step,
-		       strerror(fr->step_errno));
-	}
-	ASSERT_TRUE(fr->returned) {
-		TH_LOG("%s: execns2() did not return (child %s): it must fail with %s",
-		       what, status_str(status), strerror(want_errno));
-	}
-	EXPECT_EQ(-1, fr->ret);
-	EXPECT_EQ(want_errno, fr->err) {
-		TH_LOG("%s: execns2() failed with %s, expected %s", what,
-		       strerror(fr->err), strerror(want_errno));
-	}
-	EXPECT_STREQ("", fr->diff) {
-		TH_LOG("%s: the failed execns2() changed the caller", what);
-	}
+	check_failed_call(_metadata, &fr->c, status, what, "execns2()", want_errno);
 	EXPECT_TRUE(fr->eof) {
 		TH_LOG("%s: pipe still open after the failed call: new file table not dropped",
 		       what);
 	}
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/*
+ * A failing call per row, for expect_fail(): pathname, dirfd (0: AT_FDCWD),
+ * at_flags and fd map; the errno it must give and what the row tests.
+ */
+struct fail_case {
+	const char *path;
+	int dirfd;
+	unsigned int at_flags;
+	const struct execns_fd *map;
+	unsigned int nr;
+	int err;
+	const char *what;
+};
+
+static void expect_fail_cases(struct __test_metadata *_metadata, enum prep prep,
+			      unsigned long long flags,
+			      const struct fail_case *cases, size_t n)
+{
+	struct execns_args a;
+
+	for (size_t i = 0; i < n; i++) {
+		args_init(&a, cases[i].path);
+		if (cases[i].dirfd)
+			a.dirfd = cases[i].dirfd;
+		a.at_flags = cases[i].at_flags;
+		if (cases[i].nr)
+			args_map(&a, (struct execns_fd *)cases[i].map, cases[i].nr);
+		expect_fail(_metadata, prep, &a, sizeof(a), flags, cases[i].err,
+			    cases[i].what);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -729,6 +721,11 @@ TEST_F_TIMEOUT(fdmap_fail, later_failures_drop_the_table, 120)
 {
 	struct execns_fd map[] = { { FD_PIPE_W, 1 }, { FD_NULL, 0 } };
 	char missing[PATH_MAX], noexec[PATH_MAX], garbage[PATH_MAX];
+	const struct fail_case cases[] = {
+		{ missing, 0, 0, map, 2, ENOENT, "missing program" },
+		{ noexec, 0, 0, map, 2, EACCES, "not executable" },
+		{ garbage, 0, 0, map, 2, ENOEXEC, "garbage binary" },
+	};
 	static char *const bad_argv[] = { "x", (char *)8, NULL };
 	char junk[64];
 	struct execns_args a;
@@ -745,18 +742,8 @@ TEST_F_TIMEOUT(fdmap_fail, later_failures_drop_the_table, 120)
 	ASSERT_EQ((ssize_t)sizeof(junk), write(fd, junk, sizeof(junk)));
 	ASSERT_EQ(0, close(fd));
 
-	args_init(&a, missing);
-	args_map(&a, map, 2);
-	expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
-		    ENOENT, "missing program");
-	args_init(&a, noexec);
-	args_map(&a, map, 2);
-	expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
-		    EACCES, "not executable");
-	args_init(&a, garbage);
-	args_map(&a, map, 2);
-	expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
-		    ENOEXEC, "garbage binary");
+	expect_fail_cases(_metadata, variant->prep, variant->flags, cases,
+			  ARRAY_SIZE(cases));
 	args_init(&a, self->s.helper);
 	args_map(&a, map, 2);
 	a.argv = (uintptr_t)bad_argv;
@@ -825,6 +812,15 @@ TEST_F(e2, opath_exec)
  */
 TEST_F(e2, dirfd_pathname)
 {
+	static const struct fail_case fails[] = {
+		{ "link", FD_DIR, AT_SYMLINK_NOFOLLOW, NULL, 0, ELOOP,
+		  "symlink with AT_SYMLINK_NOFOLLOW" },
+		{ "", FD_OPATH, 0, NULL, 0, ENOENT,
+		  "empty pathname without AT_EMPTY_PATH" },
+		{ "execns_helper", FD_NOT_OPEN, 0, NULL, 0, EBADF, "dirfd not open" },
+		{ "execns_helper", FD_NULL, 0, NULL, 0, ENOTDIR,
+		  "dirfd not a directory" },
+	};
 	struct run *r = &self->r;
 	struct child_result *res;
 	struct execns_args a;
@@ -850,23 +846,7 @@ TEST_F(e2, dirfd_pathname)
 	ASSERT_RAN(r, res);
 	EXPECT_STREQ(self->s.helper, kv_get(r->report, "exe", '=') ?: "");
 
-	args_init(&a, "link");
-	a.dirfd = FD_DIR;
-	a.at_flags = AT_SYMLINK_NOFOLLOW;
-	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ELOOP,
-		    "symlink with AT_SYMLINK_NOFOLLOW");
-	args_init(&a, "");
-	a.dirfd = FD_OPATH;
-	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ENOENT,
-		    "empty pathname without AT_EMPTY_PATH");
-	args_init(&a, "execns_helper");
-	a.dirfd = FD_NOT_OPEN;
-	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, EBADF,
-		    "dirfd not open");
-	args_init(&a, "execns_helper");
-	a.dirfd = FD_NULL;
-	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ENOTDIR,
-		    "dirfd not a directory");
+	expect_fail_cases(_metadata, PREP_ROOT, CLONE_NEWUSER, fails, ARRAY_SIZE(fails));
 }
 
 /*
@@ -881,32 +861,25 @@ TEST_F(e2, script_through_dirfd)
 {
 	struct execns_fd kept_at_7[] = { { FD_DIR, 7 } };
 	struct execns_fd kept_same[] = { { FD_NULL, 0 }, { FD_DIR, FD_DIR } };
-	struct execns_fd other_at_dirfd[] = { { FD_NULL, FD_DIR } };
+	static const struct execns_fd other_at_dirfd[] = { { FD_NULL, FD_DIR } };
+	static const struct fail_case fails[] = {
+		{ "script.sh", FD_DIR, 0, NULL, 0, ENOENT,
+		  "script through a dirfd the map does not keep" },
+		{ "script.sh", FD_DIR_NOCLOEXEC, 0, NULL, 0, ENOENT,
+		  "script through a dirfd without close-on-exec the map does not keep" },
+		/* Another file at the dirfd's number does not make the name valid. */
+		{ "script.sh", FD_DIR, 0, other_at_dirfd, 1, ENOENT,
+		  "script through a dirfd whose number holds another file" },
+		{ "", FD_SCRIPT, AT_EMPTY_PATH, NULL, 0, ENOENT,
+		  "script fd (AT_EMPTY_PATH) the map does not keep" },
+	};
 	struct execns_fd script_at_3[] = { { FD_SCRIPT, 3 } };
 	struct run *r = &self->r;
 	struct child_result *res;
 	struct execns_args a;
 	char want[64];
 
-	args_init(&a, "script.sh");
-	a.dirfd = FD_DIR;
-	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ENOENT,
-		    "script through a dirfd the map does not keep");
-	args_init(&a, "script.sh");
-	a.dirfd = FD_DIR_NOCLOEXEC;
-	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ENOENT,
-		    "script through a dirfd without close-on-exec the map does not keep");
-	/* Another file at the dirfd's number does not make the name valid. */
-	args_init(&a, "script.sh");
-	a.dirfd = FD_DIR;
-	args_map(&a, other_at_dirfd, 1);
-	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ENOENT,
-		    "script through a dirfd whose number holds another file");
-	args_init(&a, "");
-	a.dirfd = FD_SCRIPT;
-	a.at_flags = AT_EMPTY_PATH;
-	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), CLONE_NEWUSER, ENOENT,
-		    "script fd (AT_EMPTY_PATH) the map does not keep");
+	expect_fail_cases(_metadata, PREP_ROOT, CLONE_NEWUSER, fails, ARRAY_SIZE(fails));
 
 	args_init(&a, "script.sh");
 	a.dirfd = FD_DIR;
@@ -969,37 +942,31 @@ TEST(sysfs_execns2_nr)
 	}
 }
 
+static long execns2_probe_call(void)
+{
+	struct execns_args a;
+
+	args_init(&a, "/nonexistent/execns2-probe");
+	a.argv = (uintptr_t)fail_argv;
+	a.envp = (uintptr_t)fail_envp;
+	return sys_execns2(&a, sizeof(a));
+}
+
 /*
  * Is __NR_execns2 execns2? A struct naming a missing program must give
- * ENOENT (probed in a child). Else skip: ENOSYS, or another syscall.
+ * ENOENT (probe_errno()). Else skip: ENOSYS, or another syscall.
  */
 static bool execns2_probe(char *why, size_t len)
 {
-	int status, err;
-	pid_t pid;
+	int err;
 
 	if (__NR_execns2 < 0) {
 		snprintf(why, len, "execns2() syscall number unknown on this architecture");
 		return false;
 	}
-	pid = fork();
-	if (pid < 0) {
-		snprintf(why, len, "fork: %s", strerror(errno));
+	err = probe_errno(execns2_probe_call, why, len);
+	if (err < 0)
 		return false;
-	}
-	if (pid == 0) {
-		struct execns_args a;
-
-		args_init(&a, "/nonexistent/execns2-probe");
-		a.argv = (uintptr_t)fail_argv;
-		a.envp = (uintptr_t)fail_envp;
-		_exit(sys_execns2(&a, sizeof(a)) == -1 ? (errno & 0xff) : 0xfe);
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
-		snprintf(why, len, "probe child died (%s)", status_str(status));
-		return false;
-	}
-	err = WEXITSTATUS(status);
 	if (err == ENOENT)
 		return true;
 	snprintf(why, len, "syscall %d is not execns2() here (probe errno %d)",

@@ -517,4 +517,93 @@ static inline void compare_snapshots(const struct snapshot *a,
 		catf(out, len, "root %s -> %s; ", a->root, b->root);
 }
 
+/* ------------------------------------------------------------------ */
+/* Failing calls: what the child reports, what the parent checks       */
+
+/*
+ * The report of a failing-call test's child, in shared memory (the first
+ * member of each test's own result): the set-up step that failed (0: none)
+ * and its errno, then whether the call returned, its value and errno, and
+ * compare_snapshots() of the caller before and after it.
+ */
+struct fail_common {
+	int step;
+	int step_errno;
+	int returned;
+	long ret;
+	int err;
+	char diff[4000];
+};
+
+/*
+ * The parent's side before the fork: the shared result at *slot (mapped on
+ * first use, size bytes), zeroed; NULL if it cannot be mapped.
+ */
+static inline void *fail_result_reset(void **slot, size_t size)
+{
+	if (!*slot)
+		*slot = shared_zalloc(size);
+	if (*slot)
+		memset(*slot, 0, size);
+	return *slot;
+}
+
+/* fork() with stdio flushed, so that nothing buffered is written twice. */
+static inline pid_t fork_flushed(void)
+{
+	fflush(stdout);
+	fflush(stderr);
+	return fork();
+}
+
+/* In the child: set-up step n failed. */
+static inline void __noreturn fail_step(struct fail_common *fr, int n)
+{
+	fr->step = n;
+	fr->step_errno = errno;
+	_exit(1);
+}
+
+/*
+ * In the child, right after the call (made with the caller's state in
+ * *before): record what it returned and what changed.
+ */
+static inline void fail_call_done(struct fail_common *fr, long ret,
+				  const struct snapshot *before,
+				  struct snapshot *after)
+{
+	fr->err = errno;
+	fr->ret = ret;
+	fr->returned = 1;
+	take_snapshot(after);
+	compare_snapshots(before, after, fr->diff, sizeof(fr->diff));
+}
+
+/*
+ * In the parent: the set-up ran, and the call (`call` in messages) returned
+ * -1 with want_errno and changed nothing in the caller.
+ */
+static inline void check_failed_call(struct __test_metadata *_metadata,
+				     const struct fail_common *fr, int status,
+				     const char *what, const char *call,
+				     int want_errno)
+{
+	ASSERT_EQ(0, fr->step) {
+		TH_LOG("%s: set-up step %d failed: %s", what, fr->step,
+		       strerror(fr->step_errno));
+	}
+	ASSERT_TRUE(fr->returned) {
+		TH_LOG("%s: %s did not return (child %s): it must fail with %s",
+		       what, call, status_str(status), strerror(want_errno));
+	}
+	EXPECT_EQ(-1, fr->ret);
+	EXPECT_EQ(want_errno, fr->err) {
+		TH_LOG("%s: %s failed with %s, expected %s", what, call,
+		       strerror(fr->err), strerror(want_errno));
+	}
+	EXPECT_STREQ("", fr->diff) {
+		TH_LOG("%s: the failed %s changed the caller", what, call);
+	}
+}
+
 #endif /* __EXECNS_RUN_H */

@@ -57,16 +57,11 @@ enum prep {
 };
 
 struct fail_result {
-	int step;		/* set-up step that failed */
-	int step_errno;
-	int returned;		/* execns() returned */
-	long ret;
-	int err;
+	struct fail_common c;
 	int nfds;
-	char diff[4000];
 };
 
-static struct fail_result *fail_res;
+static void *fail_res;	/* struct fail_result */
 
 static const char *const fail_default_argv[] = { "execns-target", NULL };
 static const char *const fail_default_envp[] = { "EXECNS_TEST=1", NULL };
@@ -82,23 +77,18 @@ static void expect_failure(struct __test_metadata *_metadata, struct scratch *s,
 			   const char *what)
 {
 	struct fail_result *fr;
+	char call[32];
 	int status;
 	pid_t pid;
 
-	if (!fail_res) {
-		fail_res = shared_zalloc(sizeof(*fail_res));
-		ASSERT_NE(NULL, fail_res);
-	}
-	fr = fail_res;
-	memset(fr, 0, sizeof(*fr));
+	fr = fail_result_reset(&fail_res, sizeof(*fr));
+	ASSERT_NE(NULL, fr);
 	if (argv == (char *const *)-1L)
 		argv = (char *const *)fail_default_argv;
 	if (envp == (char *const *)-1L)
 		envp = (char *const *)fail_default_envp;
 
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
+	pid = fork_flushed();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		struct snapshot *before, *after;
@@ -109,67 +99,36 @@ static void expect_failure(struct __test_metadata *_metadata, struct scratch *s,
 		after = malloc(sizeof(*after));
 		if (!before || !after)
 			_exit(1);
-		if (prep == PREP_UNPRIV && drop_privs()) {
-			fr->step = 1;
-			fr->step_errno = errno;
-			_exit(1);
-		}
+		if (prep == PREP_UNPRIV && drop_privs())
+			fail_step(&fr->c, 1);
 		if (prep == PREP_NEST_USERNS) {
 			int depth = 0;
 
 			/* Mapped, or the next level would be EPERM. */
 			while (!unshare_userns_mapped())
 				depth++;
-			if (errno != ENOSPC || depth < 1) {
-				fr->step = 2;
-				fr->step_errno = errno;
-				_exit(1);
-			}
+			if (errno != ENOSPC || depth < 1)
+				fail_step(&fr->c, 2);
 		}
-		if (prep == PREP_THREADS && start_threads(4)) {
-			fr->step = 4;
-			fr->step_errno = errno;
-			_exit(1);
-		}
+		if (prep == PREP_THREADS && start_threads(4))
+			fail_step(&fr->c, 4);
 		fr->nfds = open_many_fds(s->rep);
 		if (snprintf(marker, sizeof(marker), "%s/marker.%d", s->rep,
 			     getpid()) >= (int)sizeof(marker))
 			_exit(1);
 		fd = open(marker, O_RDWR | O_CREAT | O_APPEND, 0644);
 		if (fr->nfds < 12 || fd < 0 || write(fd, "marker", 6) != 6 ||
-		    lseek(fd, 5, SEEK_SET) != 5) {
-			fr->step = 3;
-			fr->step_errno = errno;
-			_exit(1);
-		}
+		    lseek(fd, 5, SEEK_SET) != 5)
+			fail_step(&fr->c, 3);
 		take_snapshot(before);
-		errno = 0;
-		fr->ret = sys_execns(flags, path, argv, envp);
-		fr->err = errno;
-		fr->returned = 1;
-		take_snapshot(after);
-		compare_snapshots(before, after, fr->diff, sizeof(fr->diff));
+		fail_call_done(&fr->c, sys_execns(flags, path, argv, envp), before, after);
 		unlink(marker);
 		_exit(0);
 	}
 	status = wait_timeout(pid, 20000);
 
-	ASSERT_EQ(0, fr->step) {
-		TH_LOG("%s: set-up step %d failed: %s", what, fr->step,
-		       strerror(fr->step_errno));
-	}
-	ASSERT_TRUE(fr->returned) {
-		TH_LOG("%s: execns(%#x) did not return (child %s): it must fail with %s",
-		       what, flags, status_str(status), strerror(want_errno));
-	}
-	EXPECT_EQ(-1, fr->ret);
-	EXPECT_EQ(want_errno, fr->err) {
-		TH_LOG("%s: execns(%#x) failed with %s, expected %s", what,
-		       flags, strerror(fr->err), strerror(want_errno));
-	}
-	EXPECT_STREQ("", fr->diff) {
-		TH_LOG("%s: the failed execns(%#x) changed the caller", what, flags);
-	}
+	snprintf(call, sizeof(call), "execns(%#x)", flags);
+	check_failed_call(_metadata, &fr->c, status, what, call, want_errno);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 

@@ -659,19 +659,46 @@ static inline const char *status_str(int status)
 }
 
 /*
- * Is syscall __NR_execns really execns()?  Probed in a child (a broken
- * implementation must not hurt the test runner): a missing file must give
- * ENOENT.  On other kernels the number may be another syscall (463 is
- * setxattrat from 6.13 on): skip there rather than fail.
+ * Make call() in a child (a broken implementation must not hurt the test
+ * runner) and return the errno it failed with, 0xfe if it returned anything
+ * but -1; or -1, with *why set, if the child could not run.
+ */
+static inline int probe_errno(long (*call)(void), char *why, size_t len)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		snprintf(why, len, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0)
+		_exit(call() == -1 ? (errno & 0xff) : 0xfe);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
+		snprintf(why, len, "probe child died (%s)", status_str(status));
+		return -1;
+	}
+	return WEXITSTATUS(status);
+}
+
+static inline long execns_probe_call(void)
+{
+	char *const argv[] = { "execns-probe", NULL };
+	char *const envp[] = { NULL };
+
+	return sys_execns(0, "/nonexistent/execns-probe", argv, envp);
+}
+
+/*
+ * Is syscall __NR_execns really execns()?  A missing file must give ENOENT
+ * (probe_errno()).  On other kernels the number may be another syscall (463
+ * is setxattrat from 6.13 on): skip there rather than fail.
  * Returns true if the tests can run; *why says why not.
  */
 static inline bool execns_probe(char *why, size_t len)
 {
-	char *const argv[] = { "execns-probe", NULL };
-	char *const envp[] = { NULL };
 	struct utsname u;
-	int status, err;
-	pid_t pid;
+	int err;
 
 #ifdef EXECNS_EMULATE
 	return true;
@@ -680,21 +707,9 @@ static inline bool execns_probe(char *why, size_t len)
 		snprintf(why, len, "execns() syscall number unknown on this architecture");
 		return false;
 	}
-	pid = fork();
-	if (pid < 0) {
-		snprintf(why, len, "fork: %s", strerror(errno));
+	err = probe_errno(execns_probe_call, why, len);
+	if (err < 0)
 		return false;
-	}
-	if (pid == 0) {
-		long r = sys_execns(0, "/nonexistent/execns-probe", argv, envp);
-
-		_exit(r == -1 ? (errno & 0xff) : 0xfe);
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
-		snprintf(why, len, "probe child died (%s)", status_str(status));
-		return false;
-	}
-	err = WEXITSTATUS(status);
 	if (err == ENOENT)
 		return true;
 	if (err == ENOSYS) {
