@@ -17,7 +17,7 @@ RUN_AS=${RUN_AS:-/bin/execns-run-as-uid}
 BLOCK_SIGNALS=${BLOCK_SIGNALS:-${BINDIR:-/bin}/execns-block-signals}
 TEST_UID=${TEST_UID:-1000}
 T=${TMPDIR:-/tmp}/execns-cli.$$
-PLAN=71
+PLAN=83
 
 echo "TAP version 13"
 if [ ! -x "$EXECNS" ]; then
@@ -386,6 +386,74 @@ diag "--no-stdio: entries: $(tr '\n' ' ' < "$T/nofds" 2>/dev/null)"
 checkx "--no-stdio: the program starts with an empty fd table" \
 	'[ $st = 0 ] && [ "$(head -n 1 "$T/nofds" 2>/dev/null)" = 1 ] &&
 	 [ "$(sed -n 2p "$T/nofds")" = 0 ]'
+
+# --keep-fd SRC[:DST] and --exec-fd FD (execns2's fd map and exec by fd):
+# directly and through a second stage (-f); errors change nothing.
+fdlist() { sort -n | tr '\n' ' '; }
+KEEPFD_TESTS="--keep-fd 5: the program has fd 5, the same open file
+--keep-fd 5:7: the program has it at 7, and no fd 5
+--keep-fd 5:1: fd 5 replaces stdout
+--no-stdio --keep-fd 5: exactly fd 5 (and what the program opens)
+-f --keep-fd 5 (second stage): the program has fd 5
+--keep-fd 5 --keep-fd 6:5: fd given twice, status 1
+--keep-fd 9 (not open): status 1 and message
+EXECNS_NO_EXECNS2=1 --keep-fd 5: status 125, needs execns2
+--exec-fd 5 (busybox) -- ls: runs, fd 5 not in the program
+-f --exec-fd 5 (second stage): runs, fd 5 not in the program
+-f --exec-fd 5 --keep-fd 5: the program keeps fd 5
+--exec-fd without PROGRAM: status 1"
+if [ $HAVE2 = 1 ] && [ -x /bin/busybox ]; then
+	echo keep-me >"$T/k5"
+	out=$("$EXECNS" -u --keep-fd 5 -- /bin/sh -c 'cat <&5; ls /proc/self/fd' 5<"$T/k5" 2>"$T/err")
+	show "$T/err"
+	checkx "--keep-fd 5: the program has fd 5, the same open file" \
+		'[ "$(echo "$out" | head -n 1)" = keep-me ] && echo "$out" | grep -qx 5'
+	out=$("$EXECNS" -u --keep-fd 5:7 -- /bin/ls /proc/self/fd 5<"$T/k5" 2>"$T/err" | fdlist)
+	diag "--keep-fd 5:7: $out"
+	checkx "--keep-fd 5:7: the program has it at 7, and no fd 5" '[ "$out" = "0 1 2 3 7 " ]'
+	rm -f "$T/k1"
+	out=$("$EXECNS" -u --keep-fd 5:1 -- /bin/echo via-5 5>"$T/k1" 2>"$T/err")
+	checkx "--keep-fd 5:1: fd 5 replaces stdout" '[ -z "$out" ] && [ "$(cat "$T/k1")" = via-5 ]'
+	rm -f "$T/k1"
+	"$EXECNS" --no-stdio -u --keep-fd 5 -- /bin/sh -c 'ls /proc/self/fd >&5' 5>"$T/k1" 2>"$T/err"
+	out=$(fdlist <"$T/k1")
+	diag "--no-stdio --keep-fd 5: $out"
+	# ls's stdout (1, the shell's dup of 5) and its directory fd (0, the
+	# lowest free number): nothing else was open.
+	checkx "--no-stdio --keep-fd 5: exactly fd 5 (and what the program opens)" \
+		'[ "$out" = "0 1 5 " ]'
+	out=$("$EXECNS" -f -u --keep-fd 5 -- /bin/sh -c 'cat <&5' 5<"$T/k5" 2>"$T/err")
+	show "$T/err"
+	checkx "-f --keep-fd 5 (second stage): the program has fd 5" '[ "$out" = keep-me ]'
+	"$EXECNS" -u --keep-fd 5 --keep-fd 6:5 -- /bin/true 5<"$T/k5" 6<"$T/k5" 2>"$T/err"
+	check "--keep-fd 5 --keep-fd 6:5: fd given twice, status 1" \
+		is_status_msg $? 1 "$T/err" "fd 5 is given twice"
+	"$EXECNS" -u --keep-fd 9 -- /bin/true 2>"$T/err"
+	check "--keep-fd 9 (not open): status 1 and message" \
+		is_status_msg $? 1 "$T/err" "fd 9: Bad file descriptor"
+	EXECNS_NO_EXECNS2=1 "$EXECNS" -u --keep-fd 5 -- /bin/true 5<"$T/k5" 2>"$T/err"
+	check "EXECNS_NO_EXECNS2=1 --keep-fd 5: status 125, needs execns2" \
+		is_status_msg $? 125 "$T/err" "need execns2(2)"
+	out=$("$EXECNS" -u --exec-fd 5 -- ls /proc/self/fd 5</bin/busybox 2>"$T/err" | fdlist)
+	show "$T/err"
+	checkx "--exec-fd 5 (busybox) -- ls: runs, fd 5 not in the program" '[ "$out" = "0 1 2 3 " ]'
+	out=$("$EXECNS" -f -u --exec-fd 5 -- ls /proc/self/fd 5</bin/busybox 2>"$T/err" | fdlist)
+	show "$T/err"
+	checkx "-f --exec-fd 5 (second stage): runs, fd 5 not in the program" '[ "$out" = "0 1 2 3 " ]'
+	out=$("$EXECNS" -f -u --exec-fd 5 --keep-fd 5 -- ls /proc/self/fd 5</bin/busybox 2>"$T/err" |
+		fdlist)
+	checkx "-f --exec-fd 5 --keep-fd 5: the program keeps fd 5" '[ "$out" = "0 1 2 3 5 " ]'
+	"$EXECNS" -u --exec-fd 5 5</bin/busybox 2>"$T/err"
+	check "--exec-fd without PROGRAM: status 1" is_status_msg $? 1 "$T/err" "needs PROGRAM"
+else
+	_ifs=$IFS
+	IFS='
+'
+	for t in $KEEPFD_TESTS; do
+		skip "$t" "no execns2 (/sys/kernel/execns/execns2_nr) or no /bin/busybox"
+	done
+	IFS=$_ifs
+fi
 
 # 23: environment passes through
 EXECNS_TEST_VAR=passed "$EXECNS" -u --stdout "$T/env" -- /bin/sh -c 'echo $EXECNS_TEST_VAR' 2>"$T/err"

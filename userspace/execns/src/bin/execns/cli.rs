@@ -43,7 +43,9 @@ Standard streams:
         process that execns starts and stage 2 reaps.
     otherwise (fd closed; or handing over failed, then with a warning on
         stderr unless --quiet): /dev/null.
-  No other file descriptor is open when PROGRAM starts. With --no-stdio,
+  No other file descriptor is open when PROGRAM starts, except those given
+  with --keep-fd SRC[:DST] (execns2 only; a DST of 0-2 replaces that
+  stream). With --no-stdio,
   PROGRAM is executed directly by execns(2) and starts with no file
   descriptor open at all (and --propagation does not apply; --fork,
   --mount-proc, --setgroups and --map-root-user need the second stage).
@@ -191,6 +193,15 @@ pub struct Cli {
         ]
     )]
     pub no_stdio: bool,
+    /// keep this process's file descriptor SRC open in PROGRAM as fd DST
+    /// (default: SRC; 0-2 replace that stream); repeatable; needs execns2(2)
+    #[arg(long, value_name = "SRC[:DST]", value_parser = parse_keep_fd)]
+    pub keep_fd: Vec<KeepFd>,
+    /// execute the file open at FD (a memfd, an O_PATH fd, as execveat(2)
+    /// with AT_EMPTY_PATH) instead of looking PROGRAM up; PROGRAM is then
+    /// only argv[0]; needs execns2(2)
+    #[arg(long, value_name = "FD", value_parser = parse_fd)]
+    pub exec_fd: Option<i32>,
     /// do not warn about streams that cannot be passed on
     #[arg(short = 'q', long)]
     pub quiet: bool,
@@ -198,6 +209,32 @@ pub struct Cli {
     /// shell)
     #[arg(trailing_var_arg = true, value_name = "PROGRAM", num_args = 1..)]
     pub command: Vec<OsString>,
+}
+
+/// `--keep-fd SRC[:DST]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeepFd {
+    /// This process's fd.
+    pub src: i32,
+    /// The program's fd number for it.
+    pub dst: i32,
+}
+
+/// A file descriptor number on the command line.
+fn parse_fd(s: &str) -> Result<i32, String> {
+    s.parse::<i32>()
+        .ok()
+        .filter(|n| *n >= 0)
+        .ok_or_else(|| format!("'{s}' is not a file descriptor number"))
+}
+
+/// `SRC` or `SRC:DST`.
+fn parse_keep_fd(s: &str) -> Result<KeepFd, String> {
+    let (src, dst) = s.split_once(':').unwrap_or((s, s));
+    Ok(KeepFd {
+        src: parse_fd(src)?,
+        dst: parse_fd(dst)?,
+    })
 }
 
 impl Cli {
@@ -246,12 +283,43 @@ impl Cli {
 
     /// Checks clap cannot express.
     pub fn validate(&self) -> Result<(), clap::Error> {
+        let conflict =
+            |msg: String| Err(Cli::command().error(clap::error::ErrorKind::ArgumentConflict, msg));
         if self.map_root_user && self.setgroups == Some(SetGroups::Allow) {
-            return Err(Cli::command().error(
-                clap::error::ErrorKind::ArgumentConflict,
+            return conflict(
                 "--setgroups allow and --map-root-user are mutually exclusive \
-                 (an unprivileged gid_map needs setgroups denied)",
-            ));
+                 (an unprivileged gid_map needs setgroups denied)"
+                    .into(),
+            );
+        }
+        let streams = [&self.stdin, &self.stdout, &self.stderr];
+        for (i, k) in self.keep_fd.iter().enumerate() {
+            if self.keep_fd[..i].iter().any(|o| o.dst == k.dst) {
+                return conflict(format!("--keep-fd: fd {} is given twice", k.dst));
+            }
+            if let Some(Some(_)) = usize::try_from(k.dst).ok().and_then(|d| streams.get(d)) {
+                return conflict(format!(
+                    "--keep-fd {}:{} and --{} both give fd {}",
+                    k.src,
+                    k.dst,
+                    ["stdin", "stdout", "stderr"][k.dst as usize],
+                    k.dst
+                ));
+            }
+        }
+        if let Some(fd) = self.exec_fd {
+            if self.command.is_empty() {
+                return Err(Cli::command().error(
+                    clap::error::ErrorKind::MissingRequiredArgument,
+                    "--exec-fd needs PROGRAM (the program's argv[0])",
+                ));
+            }
+            // A second stage gets the program's file at its own number.
+            if self.needs_stage2() && self.keep_fd.iter().any(|k| k.dst == fd && k.src != fd) {
+                return conflict(format!(
+                    "--exec-fd {fd}: fd {fd} is a --keep-fd target (the second stage needs it)"
+                ));
+            }
         }
         Ok(())
     }
@@ -288,6 +356,9 @@ impl Cli {
             mount_proc: self.mount_proc.clone(),
             // Set by `run`, which looks at SIGCHLD.
             sigchld_ignored: false,
+            exec_fd: self
+                .exec_fd
+                .map(|fd| (fd, self.keep_fd.iter().any(|k| k.src == fd && k.dst == fd))),
             pass: None,
         }
     }
@@ -319,12 +390,38 @@ fn map_streams(cli: &Cli) -> Result<stdio::FdMap, u8> {
     })
 }
 
-/// Make `call` in the namespaces `ns`, with the streams of `map` in its fd
-/// map (execns2) and `SIGPIPE` as this process inherited it; the caller's
-/// signal mask and other dispositions are left alone. Returns the error.
-fn exec_in(call: &mut Execns, ns: Namespaces, map: Option<&stdio::FdMap>) -> io::Error {
+/// The fd map of the call (execns2): the streams of `map` on fds 0-2
+/// (unless a `--keep-fd` gives that fd), the `--keep-fd`s, and `stage_fd`
+/// at its own number (the `--exec-fd` a second stage executes) unless a
+/// `--keep-fd` gives it already. As (source, target) pairs.
+pub fn fd_map_entries(
+    map: Option<&stdio::FdMap>,
+    keep: &[KeepFd],
+    stage_fd: Option<i32>,
+) -> Vec<(i32, i32)> {
+    let kept = |t: i32| keep.iter().any(|k| k.dst == t);
+    let streams = map.iter().flat_map(|m| (0..).zip(m.sources));
+    streams
+        .filter(|(target, _)| !kept(*target))
+        .map(|(target, source)| (source, target))
+        .chain(keep.iter().map(|k| (k.src, k.dst)))
+        .chain(stage_fd.filter(|fd| !kept(*fd)).map(|fd| (fd, fd)))
+        .collect()
+}
+
+/// Make `call` in the namespaces `ns`, with the fd map of
+/// [`fd_map_entries`] (execns2; none when it is empty) and `SIGPIPE` as this
+/// process inherited it; the caller's signal mask and other dispositions are
+/// left alone. Returns the error.
+fn exec_in(
+    call: &mut Execns,
+    ns: Namespaces,
+    map: Option<&stdio::FdMap>,
+    keep: &[KeepFd],
+    stage_fd: Option<i32>,
+) -> io::Error {
     call.namespaces(ns).reset_signals(false);
-    for (target, source) in map.iter().flat_map(|m| (0..).zip(m.sources)) {
+    for (source, target) in fd_map_entries(map, keep, stage_fd) {
         call.keep_fd(source, target);
     }
     let _sigpipe = os::sigpipe_as_inherited();
@@ -420,6 +517,8 @@ pub fn parse_simple(args: &[OsString]) -> Option<Cli> {
         stdout: None,
         stderr: None,
         no_stdio: false,
+        keep_fd: Vec::new(),
+        exec_fd: None,
         quiet: false,
         command: Vec::new(),
     };
@@ -576,18 +675,40 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
     };
     let shown = prog.to_string_lossy().into_owned();
-    let path_var = std::env::var_os("PATH");
-    let resolved = match execns::find_in_path(&prog, path_var.as_deref()) {
-        Ok(p) => p,
-        Err(e) => {
-            err_line(&shown, &execns::error_message(&e));
-            return exec_status(e.raw_os_error().unwrap_or(libc::ENOENT));
+    // The fds of --keep-fd and --exec-fd, before anything is done.
+    for fd in cli.keep_fd.iter().map(|k| k.src).chain(cli.exec_fd) {
+        if !os::fd_is_open(fd) {
+            let e = io::Error::from_raw_os_error(libc::EBADF);
+            err_line(&format!("fd {fd}"), &execns::error_message(&e));
+            return status::USAGE;
+        }
+    }
+    let resolved = if cli.exec_fd.is_some() {
+        // Only argv[0]: the program is the file at the fd.
+        PathBuf::from(&prog)
+    } else {
+        let path_var = std::env::var_os("PATH");
+        match execns::find_in_path(&prog, path_var.as_deref()) {
+            Ok(p) => p,
+            Err(e) => {
+                err_line(&shown, &execns::error_message(&e));
+                return exec_status(e.raw_os_error().unwrap_or(libc::ENOENT));
+            }
         }
     };
 
     // With execns2 the caller's streams travel in the fd map: no stream
     // holder, and no second stage unless an option needs one.
-    let fd_map = !cli.no_stdio && fd_map_available();
+    let have2 = fd_map_available();
+    if !have2 && (!cli.keep_fd.is_empty() || cli.exec_fd.is_some()) {
+        err_line(
+            &shown,
+            "--keep-fd and --exec-fd need execns2(2) (no /sys/kernel/execns/execns2_nr, \
+             or EXECNS_NO_EXECNS2 is set)",
+        );
+        return status::EXECNS_FAILED;
+    }
+    let fd_map = !cli.no_stdio && have2;
     let streams = if fd_map {
         match map_streams(&cli) {
             Ok(m) => Some(m),
@@ -599,9 +720,12 @@ pub fn run(args: Vec<OsString>) -> u8 {
     let err = if cli.no_stdio || (fd_map && !cli.needs_stage2()) {
         let mut call = Execns::new(&resolved);
         call.arg0(&arg0).args(prog_args);
+        if let Some(fd) = cli.exec_fd {
+            call.exec_fd(fd);
+        }
         // The program gets the caller's signal state (see `os`): this path
         // leaves SIGCHLD and the mask alone.
-        let err = exec_in(&mut call, ns, streams.as_ref());
+        let err = exec_in(&mut call, ns, streams.as_ref(), &cli.keep_fd, None);
         drop(streams);
         err_line(&shown, &execns::error_message(&err));
         return match err.raw_os_error() {
@@ -684,7 +808,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
         call.arg(&resolved).arg(&arg0).args(prog_args);
         // Stage 2 records the caller's SIGPIPE disposition in turn.
-        let err = exec_in(&mut call, ns, streams.as_ref());
+        let err = exec_in(&mut call, ns, streams.as_ref(), &cli.keep_fd, cli.exec_fd);
         if let Some(mut child) = helper {
             let _ = child.kill();
             let _ = child.wait();
@@ -880,12 +1004,76 @@ mod tests {
             &["--no-stdio", "-r", "true"],
             &["--propagation", "weird", "-m", "true"],
             &["--mount-proc=", "true"],
+            &["--keep-fd", "x", "true"],
+            &["--keep-fd", "3:", "true"],
+            &["--keep-fd", "-1", "true"],
+            &["--keep-fd", "3:4:5", "true"],
+            &["--keep-fd", "3", "--keep-fd", "5:3", "true"],
+            &["--keep-fd", "5:1", "--stdout", "/tmp/x", "true"],
+            &["--keep-fd", "5:0", "--stdin", "/tmp/x", "true"],
+            &["--exec-fd", "3"],
+            &["--exec-fd", "x", "true"],
+            &["--exec-fd", "4", "--keep-fd", "5:4", "-f", "true"],
         ] {
-            let e = p(args).unwrap_err();
+            let e = p(args).and_then(|c| c.validate()).unwrap_err();
             assert!(e.use_stderr(), "{args:?}");
         }
         let to_os = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
         assert_eq!(parse(to_os(&["execns", "--bogus", "x"])).unwrap_err(), 1);
+    }
+
+    fn parsed(args: &[&str]) -> Cli {
+        let c = p(args).unwrap();
+        c.validate().unwrap();
+        c
+    }
+
+    #[test]
+    fn keep_fd_and_exec_fd() {
+        let c = parsed(&[
+            "--keep-fd",
+            "5",
+            "--keep-fd",
+            "7:1",
+            "--exec-fd",
+            "9",
+            "prog",
+        ]);
+        assert_eq!(
+            c.keep_fd,
+            [KeepFd { src: 5, dst: 5 }, KeepFd { src: 7, dst: 1 }]
+        );
+        assert_eq!(c.exec_fd, Some(9));
+        assert_eq!(c.stage2_opts(None).exec_fd, Some((9, false)));
+        // The program keeps the fd it is executed from only when kept.
+        let c = parsed(&["--keep-fd", "9", "--exec-fd", "9", "-f", "prog"]);
+        assert_eq!(c.stage2_opts(None).exec_fd, Some((9, true)));
+        // Not a second stage: --exec-fd may be a --keep-fd target.
+        parsed(&["--exec-fd", "4", "--keep-fd", "5:4", "prog"]);
+        // With --no-stdio: exactly the kept fds.
+        let c = parsed(&["--no-stdio", "--keep-fd", "3", "prog"]);
+        assert!(c.no_stdio && c.keep_fd.len() == 1);
+    }
+
+    #[test]
+    fn fd_map_entries_streams_keep_fds_and_stage_fd() {
+        let map = stdio::FdMap {
+            sources: [10, 11, 12],
+            opened: Vec::new(),
+        };
+        let k = |src, dst| KeepFd { src, dst };
+        assert_eq!(
+            fd_map_entries(Some(&map), &[], None),
+            [(10, 0), (11, 1), (12, 2)]
+        );
+        // A --keep-fd on 1 replaces the stream; the stage's fd at its number.
+        assert_eq!(
+            fd_map_entries(Some(&map), &[k(5, 1), k(6, 6)], Some(8)),
+            [(10, 0), (12, 2), (5, 1), (6, 6), (8, 8)]
+        );
+        // The stage's fd kept by the user already.
+        assert_eq!(fd_map_entries(None, &[k(8, 8)], Some(8)), [(8, 8)]);
+        assert!(fd_map_entries(None, &[], None).is_empty());
     }
 
     #[test]

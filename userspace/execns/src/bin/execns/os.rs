@@ -32,7 +32,8 @@
 
 use std::ffi::{CString, OsStr, OsString};
 use std::io;
-use std::os::unix::ffi::OsStrExt;
+use std::os::fd::RawFd;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use libc::c_int;
@@ -315,6 +316,56 @@ pub fn execvp(path: &OsStr, argv: &[OsString]) -> io::Error {
     // and alive until after the call; `ptrs` is NULL-terminated. execvp
     // returns only on failure, with errno set.
     unsafe { libc::execvp(path.as_ptr(), ptrs.as_ptr()) };
+    io::Error::last_os_error()
+}
+
+/// Whether `fd` is an open file descriptor of this process.
+pub fn fd_is_open(fd: RawFd) -> bool {
+    // SAFETY: F_GETFD queries the fd table only; no memory is accessed.
+    unsafe { libc::fcntl(fd, libc::F_GETFD) != -1 }
+}
+
+/// Set close-on-exec on `fd`, an fd this process owns (stage 2: the
+/// program's file given by `--exec-fd`, which must not stay open in it).
+pub fn set_cloexec(fd: RawFd) -> io::Result<()> {
+    // SAFETY: F_SETFD changes a flag of the fd-table entry; no memory is
+    // accessed.
+    if unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) } == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// `fexecve(3)` the file open at `fd` (`execveat(fd, "", AT_EMPTY_PATH)`)
+/// with `argv` and this process's environment, leaving the signal state
+/// alone. Returns on failure.
+pub fn fexecve(fd: RawFd, argv: &[OsString]) -> io::Error {
+    let nul = || io::Error::new(io::ErrorKind::InvalidInput, "argument contains a NUL byte");
+    let env = std::env::vars_os().map(|(k, v)| {
+        let mut kv = k.into_vec();
+        kv.push(b'=');
+        kv.extend_from_slice(v.as_bytes());
+        kv
+    });
+    let (Ok(argv), Ok(envp)) = (
+        argv.iter()
+            .map(|a| CString::new(a.as_bytes()))
+            .collect::<Result<Vec<_>, _>>(),
+        env.map(CString::new).collect::<Result<Vec<_>, _>>(),
+    ) else {
+        return nul();
+    };
+    let ptrs = |v: &[CString]| -> Vec<*const libc::c_char> {
+        v.iter()
+            .map(|a| a.as_ptr())
+            .chain(std::iter::once(std::ptr::null()))
+            .collect()
+    };
+    let (argv_ptrs, envp_ptrs) = (ptrs(&argv), ptrs(&envp));
+    // SAFETY: the strings `argv_ptrs` and `envp_ptrs` point to are
+    // NUL-terminated and alive until after the call, and both arrays are
+    // NULL-terminated. fexecve returns only on failure, with errno set.
+    unsafe { libc::fexecve(fd, argv_ptrs.as_ptr(), envp_ptrs.as_ptr()) };
     io::Error::last_os_error()
 }
 

@@ -49,6 +49,10 @@ pub struct Opts {
     /// `--fork` child before they can be waited for); the program gets it
     /// ignored again.
     pub sigchld_ignored: bool,
+    /// `--exec-fd`: execute the file open at this fd, and whether the
+    /// program keeps it open (`--keep-fd` of the same fd; else stage 2 sets
+    /// close-on-exec on it first).
+    pub exec_fd: Option<(i32, bool)>,
     /// (pid of the stream holder, its socket): see `pass`. Encoded last.
     pub pass: Option<(u32, PathBuf)>,
 }
@@ -116,6 +120,9 @@ impl Opts {
         if self.sigchld_ignored {
             items.push("chld-ign".into());
         }
+        if let Some((fd, kept)) = self.exec_fd {
+            items.push(format!("exec-fd={fd}{}", if kept { ":keep" } else { "" }));
+        }
         if let Some((pid, sock)) = &self.pass {
             // The path is the rest of the string: it may contain ':' (not ',').
             items.push(format!("pass={pid}:{}", sock.display()));
@@ -178,6 +185,13 @@ impl Opts {
                 "fork" if v.is_empty() && !item.contains('=') => o.fork = true,
                 "chld-ign" if !item.contains('=') => o.sigchld_ignored = true,
                 "mount-proc" => o.mount_proc = Some(unescape(v)?),
+                "exec-fd" => {
+                    let (fd, kept) = match v.strip_suffix(":keep") {
+                        Some(fd) => (fd, true),
+                        None => (v, false),
+                    };
+                    o.exec_fd = Some((fd.parse().ok().filter(|fd: &i32| *fd >= 0)?, kept));
+                }
                 _ => return None,
             }
         }
@@ -347,15 +361,23 @@ fn mount_proc(dir: &Path, root_private: bool) -> io::Result<()> {
 /// Execute `program` (with SIGPIPE as this process inherited it, SIGCHLD
 /// ignored when the caller ignored it, the mask as it is); returns the exit
 /// status after a failure.
-fn exec_program(program: &OsStr, argv: &[OsString], shown: &OsStr, sigchld_ignored: bool) -> u8 {
-    if sigchld_ignored {
+fn exec_program(program: &OsStr, argv: &[OsString], shown: &OsStr, opts: &Opts) -> u8 {
+    if opts.sigchld_ignored {
         if let Err(e) = os::set_disposition(libc::SIGCHLD, true) {
             return fail(&format!("cannot ignore SIGCHLD again: {e}"));
         }
     }
+    if let Some((fd, false)) = opts.exec_fd {
+        if let Err(e) = os::set_cloexec(fd) {
+            return fail(&format!("cannot set close-on-exec on fd {fd}: {e}"));
+        }
+    }
     let err = {
         let _sigpipe = os::sigpipe_as_inherited();
-        os::execvp(program, argv)
+        match opts.exec_fd {
+            Some((fd, _)) => os::fexecve(fd, argv),
+            None => os::execvp(program, argv),
+        }
     };
     let _ = writeln!(
         io::stderr(),
@@ -466,6 +488,7 @@ pub fn run(args: &[OsString]) -> u8 {
             fork: opts.fork,
             mount_proc: opts.mount_proc.clone(),
             sigchld_ignored: opts.sigchld_ignored,
+            exec_fd: opts.exec_fd,
             ..Opts::default()
         };
         let mut argv: Vec<OsString> = vec!["execns".into(), STAGE2_ARG.into(), again.encode()];
@@ -519,7 +542,7 @@ pub fn run(args: &[OsString]) -> u8 {
     let mut argv = Vec::with_capacity(rest.len() + 1);
     argv.push(argv0.clone());
     argv.extend(rest.iter().cloned());
-    exec_program(program, &argv, argv0, opts.sigchld_ignored)
+    exec_program(program, &argv, argv0, &opts)
 }
 
 #[cfg(test)]
@@ -565,6 +588,16 @@ mod tests {
             },
             Opts {
                 sigchld_ignored: true,
+                ..Opts::default()
+            },
+            Opts {
+                exec_fd: Some((7, false)),
+                fork: true,
+                ..Opts::default()
+            },
+            Opts {
+                exec_fd: Some((0, true)),
+                pass: Some((9, "/tmp/s".into())),
                 ..Opts::default()
             },
             Opts {
