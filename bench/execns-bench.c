@@ -14,6 +14,10 @@
  *   nsexec.<f>.execns fork + execns(f, target) + wait
  *   nsexec.<f>.unshare fork + unshare(f) + close_range(0, ~0U, 0) + execve(target) + wait
  *                     for f = none, uts_ipc, all8 (the eight namespaces)
+ *   fdmap.<f>.execns2 fork + execns2(f, target, fd map of 3 entries: /dev/null,
+ *                     a file, a pipe -> 0, 1, 2) + wait (issue 14 item 5)
+ *   fdmap.<f>.manual  fork + dup2 x3 (the same files onto 0-2) + close_range(3, ~0U, 0)
+ *                     + unshare(f) + execve(target) + wait
  *   setuid.<N>        setresuid(u, u, 0) + setresuid(0, 0, 0) with N live users
  *                     (each holds a user_struct through a pipe it created)
  *   cli.<s>.<cmd>     fork + exec of a command + wait (issue 15 item 4), the child's
@@ -35,6 +39,7 @@
  *
  * usage: execns-bench [--reps N] [--scale X] [--target PATH] [--only SUBSTR]
  *                     [--execns PATH] [--unshare PATH]
+ *   --only takes substrings of figure names, separated by commas (cli,fdmap).
  *   --scale multiplies every iteration count (default 1.0); --execns, --unshare: the
  *   binaries of the cli figures (default /bin/execns, /usr/bin/unshare).
  */
@@ -53,6 +58,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/execns.h>
 
 /* The number comes from the execns kernel's UAPI headers (asm/unistd.h). */
 #ifndef __NR_execns
@@ -101,9 +107,24 @@ static long iters(long n)
 	return v < 1 ? 1 : v;
 }
 
+/* --only: a comma-separated list of substrings of figure names */
 static int wanted(const char *name)
 {
-	return !only || strstr(name, only);
+	const char *p = only;
+
+	if (!only)
+		return 1;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		const char *hit = name;
+
+		while ((hit = strchr(hit, *p)) && strncmp(hit, p, len))
+			hit++;
+		if (len && hit)
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
 }
 
 static void report(const char *name, int rep, uint64_t dt, long n)
@@ -120,10 +141,46 @@ static long sys_execns(int flags, const char *path, char *const argv[], char *co
 
 /* ---- fork + exec + wait cycles ------------------------------------------------ */
 
-enum how { HOW_EXIT, HOW_EXECVE, HOW_EXECNS, HOW_UNSHARE };
+enum how { HOW_EXIT, HOW_EXECVE, HOW_EXECNS, HOW_UNSHARE, HOW_FDMAP_EXECNS2, HOW_FDMAP_MANUAL };
 
 static char *targv[] = { "execns-bench-target", NULL };
 static char *tenvp[] = { NULL };
+
+/* The files of the fdmap figures (close-on-exec, opened once): the new 0, 1, 2. */
+#define FDMAP_SRC 20
+#define FDMAP_OUT "/tmp/execns-bench-fdmap.out"
+
+static int have_execns2;
+
+static int fdmap_open(void)
+{
+	int p[2];
+
+	if (dup3(open("/dev/null", O_RDONLY | O_CLOEXEC), FDMAP_SRC, O_CLOEXEC) != FDMAP_SRC ||
+	    dup3(open(FDMAP_OUT, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644),
+		 FDMAP_SRC + 1, O_CLOEXEC) != FDMAP_SRC + 1 ||
+	    pipe2(p, O_CLOEXEC) || dup3(p[1], FDMAP_SRC + 2, O_CLOEXEC) != FDMAP_SRC + 2)
+		return -1;
+	return 0;
+}
+
+static long sys_execns2_map(int flags)
+{
+	static const struct execns_fd map[] = {
+		{ FDMAP_SRC, 0 }, { FDMAP_SRC + 1, 1 }, { FDMAP_SRC + 2, 2 },
+	};
+	struct execns_args a = {
+		.flags = (unsigned int)flags,
+		.pathname = (uintptr_t)target,
+		.argv = (uintptr_t)targv,
+		.envp = (uintptr_t)tenvp,
+		.fds = (uintptr_t)map,
+		.nr_fds = 3,
+		.dirfd = AT_FDCWD,
+	};
+
+	return syscall(__NR_execns2, &a, sizeof(a));
+}
 
 /* One cycle; returns 0 if the child exited 0. */
 static int cycle(enum how how, int flags)
@@ -150,6 +207,19 @@ static int cycle(enum how how, int flags)
 				_exit(120);
 			if (syscall(SYS_close_range, 0, ~0U, 0))
 				_exit(121);
+			execve(target, targv, tenvp);
+			break;
+		case HOW_FDMAP_EXECNS2:
+			sys_execns2_map(flags);
+			break;
+		case HOW_FDMAP_MANUAL:
+			for (int i = 0; i < 3; i++)
+				if (dup2(FDMAP_SRC + i, i) != i)
+					_exit(123);
+			if (syscall(SYS_close_range, 3, ~0U, 0))
+				_exit(121);
+			if (unshare(flags))
+				_exit(120);
 			execve(target, targv, tenvp);
 			break;
 		}
@@ -496,6 +566,14 @@ int main(int argc, char **argv)
 	/* NULL filename: EFAULT with execns(), ENOSYS without; never replaces us */
 	errno = 0;
 	have_execns = sys_execns(0, NULL, NULL, NULL) < 0 && errno == EFAULT;
+	/* NULL args: EFAULT with execns2(), ENOSYS without */
+	errno = 0;
+	have_execns2 = syscall(__NR_execns2, NULL, sizeof(struct execns_args)) < 0 &&
+		       errno == EFAULT;
+	if (fdmap_open()) {
+		perror("execns-bench: fdmap files");
+		return 2;
+	}
 	uname(&un);
 	printf("BENCH-INFO kernel=%s version=\"%s\" execns=%s reps=%d scale=%g\n",
 	       un.release, un.version, have_execns ? "yes" : "no", reps, scale);
@@ -528,6 +606,20 @@ int main(int argc, char **argv)
 			else if (r == 0)
 				printf("BENCH-SKIP name=%s reason=ENOSYS\n", name);
 		}
+		for (unsigned int k = 0; k < sizeof(nsf) / sizeof(nsf[0]); k++) {
+			long n = nsf[k].flags == ALL8 ? 60 : 100;
+
+			snprintf(name, sizeof(name), "fdmap.%s.manual", nsf[k].name);
+			if (wanted(name))
+				bench_cycle(name, HOW_FDMAP_MANUAL, nsf[k].flags, n, r);
+			snprintf(name, sizeof(name), "fdmap.%s.execns2", nsf[k].name);
+			if (!wanted(name))
+				continue;
+			if (have_execns2)
+				bench_cycle(name, HOW_FDMAP_EXECNS2, nsf[k].flags, n, r);
+			else if (r == 0)
+				printf("BENCH-SKIP name=%s reason=ENOSYS\n", name);
+		}
 		/* the CLI and busybox unshare, alternating within each repetition */
 		for (int k = CLI_NULL; k <= CLI_PIPE; k++) {
 			bench_cli("unshare", k, 50, r);
@@ -536,6 +628,7 @@ int main(int argc, char **argv)
 		}
 	}
 	unlink(CLI_OUT);
+	unlink(FDMAP_OUT);
 
 	/* setuid churn: users are added once and kept (16 -> 1024 -> 16384 -> 65536) */
 	if (wanted("setuid")) {

@@ -37,6 +37,12 @@ FIGURES = [
     ('nsexec.uts_ipc.execns', 'execns(UTS|IPC)'),
     ('nsexec.all8.unshare', 'unshare(8 ns) + close_range + execve'),
     ('nsexec.all8.execns', 'execns(8 ns)'),
+    ('fdmap.none.manual', 'dup2 x3 + close_range + unshare(0) + execve'),
+    ('fdmap.none.execns2', 'execns2(0), 3-entry fd map'),
+    ('fdmap.uts_ipc.manual', 'dup2 x3 + close_range + unshare(UTS|IPC) + execve'),
+    ('fdmap.uts_ipc.execns2', 'execns2(UTS|IPC), 3-entry fd map'),
+    ('fdmap.all8.manual', 'dup2 x3 + close_range + unshare(8 ns) + execve'),
+    ('fdmap.all8.execns2', 'execns2(8 ns), 3-entry fd map'),
     ('cli.null.unshare', 'busybox unshare -u -- true, stdio /dev/null'),
     ('cli.null.execns', 'execns -u -- true, stdio /dev/null'),
     ('cli.null.execns_old', 'the same, EXECNS_NO_EXECNS2=1'),
@@ -58,6 +64,9 @@ PAIRS = [
     ('nsexec.uts_ipc.execns', 'nsexec.uts_ipc.unshare', 1.00, 'execns(UTS|IPC) / unshare+close_range+execve'),
     ('nsexec.all8.execns', 'nsexec.all8.unshare', 1.00, 'execns(8 ns) / unshare+close_range+execve'),
     ('exec.execns0', 'exec.execve', 1.02, 'execns(0) / execve'),
+    ('fdmap.none.execns2', 'fdmap.none.manual', 1.00, 'execns2(0), 3-entry fd map / dup2 x3+close_range+unshare+execve'),
+    ('fdmap.uts_ipc.execns2', 'fdmap.uts_ipc.manual', 1.00, 'execns2(UTS|IPC), fd map / dup2 x3+close_range+unshare+execve'),
+    ('fdmap.all8.execns2', 'fdmap.all8.manual', 1.00, 'execns2(8 ns), fd map / dup2 x3+close_range+unshare+execve'),
     ('cli.null.execns', 'cli.null.unshare', 1.20, 'execns -u -- true / unshare -u -- true, /dev/null'),
     ('cli.file.execns', 'cli.file.unshare', 1.20, 'execns -u -- true / unshare -u -- true, a file'),
     ('cli.pipe.execns', 'cli.pipe.unshare', 1.20, 'execns -u -- true / unshare -u -- true, pipes'),
@@ -268,6 +277,12 @@ METHOD = """\
     NEWPID, NEWNET, NEWCGROUP, NEWTIME), as root. Note that `execns(CLONE_NEWUSER...)`
     by root (CAP_SYS_RESOURCE) also creates a fresh uid table, which the alternative
     does not.
+  * `fdmap.<flags>.execns2` vs `fdmap.<flags>.manual` (issue 14 item 5): the same
+    cycle, the child giving the new program three files (/dev/null, a regular file
+    opened `O_APPEND`, a pipe's write end, all close-on-exec at fds 20-22) as its fds
+    0-2: `execns2(flags, target)` with a 3-entry fd map, resp. `dup2()` x3 +
+    `close_range(3, ~0U, 0)` + `unshare(flags)` + `execve(target)`. Target <= 1.00.
+    Only these: `BENCH_ONLY=fdmap`.
   * `cli.<stdio>.<cmd>` (issue 15 item 4): fork, the child puts its fds 0-2 on
     `/dev/null` (`null`), on a regular file opened `O_APPEND` for 1 and 2 (`file`) or
     on pipes (`pipe`) and execs `unshare -u -- true` (busybox, `/usr/bin/unshare`),

@@ -10,7 +10,7 @@
 #   4. scans each log for kernel splats (scripts/results.py) and runs bench/report.py:
 #      one table on stdout, bench/RESULTS.md and bench/setuid-churn.svg rewritten.
 # Environment: BENCH_REPS (default 5), BENCH_SCALE (iteration multiplier, default 1),
-#   BENCH_ONLY (figure name substring), BENCH_SKIP_BUILD=1 (use the kernels as built),
+#   BENCH_ONLY (figure name substrings, comma-separated), BENCH_SKIP_BUILD=1 (use the kernels as built),
 #   BENCH_SERIAL=1 (boot one kernel after the other), BENCH_BOOT="stock base" (the
 #   kernels to boot; a kernel left out is reported from its existing serial log, e.g.
 #   BENCH_BOOT=base after a change of ours only), BENCH_TIMEOUT (per boot, default 3600),
