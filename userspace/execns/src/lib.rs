@@ -484,9 +484,9 @@ impl Execns {
     }
 
     /// [`Execns::get_envp`] as C strings; without changes to the environment
-    /// straight from it, one allocation per variable (for a short-lived
-    /// launcher such as the CLI, copying the environment is a large part of
-    /// the work).
+    /// straight from `std::env::vars_os()`, with one allocation per variable
+    /// besides those of `vars_os` (for a short-lived launcher such as the CLI,
+    /// copying the environment is a large part of the work).
     fn envp_cstrings(&self) -> io::Result<Vec<CString>> {
         if self.env_clear || !self.env.is_empty() {
             return self

@@ -12,7 +12,7 @@ BINDIR=${BINDIR:-/bin}
 RUN_AS=${RUN_AS:-$BINDIR/execns-run-as-uid}
 TEST_UID=${TEST_UID:-1000}
 T=${TMPDIR:-/tmp}/execns-samples.$$
-PLAN=5
+PLAN=7
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -64,6 +64,8 @@ sample() {
 host=$(hostname)
 sample "C sample as root: new uts/mnt/ipc, empty fd table, hostname change" execns-sample -
 sample "C sample as uid $TEST_UID: with a new user namespace" execns-sample "$TEST_UID"
+sample "C execns2 sample as root: sealed memfd, fd map, new uts/ipc" execns2-sample -
+sample "C execns2 sample as uid $TEST_UID: with a new user namespace" execns2-sample "$TEST_UID"
 sample "Rust sample as root: new uts/mnt/ipc, empty fd table, hostname change" execns-sample-rs -
 sample "Rust sample as uid $TEST_UID: with a new user namespace" execns-sample-rs "$TEST_UID"
 if [ "$(hostname)" = "$host" ]; then

@@ -249,6 +249,7 @@ static void expect_fail(struct __test_metadata *_metadata, enum prep prep,
 				args->envp = (uintptr_t)fail_envp;
 		}
 		take_snapshot(before);
+		errno = 0;
 		fail_call_done(&fr->c, sys_execns2(args, size), before, after);
 		close(FD_PIPE_W);
 		fcntl(FD_PIPE_R, F_SETFL, O_NONBLOCK);
@@ -266,8 +267,8 @@ static void expect_fail(struct __test_metadata *_metadata, enum prep prep,
 }
 
 /*
- * A failing call per row, for expect_fail(): pathname, dirfd (0: AT_FDCWD),
- * at_flags and fd map; the errno it must give and what the row tests.
+ * A failing call per row, for expect_fail(): pathname, dirfd, at_flags and
+ * fd map; the errno it must give and what the row tests.
  */
 struct fail_case {
 	const char *path;
@@ -287,8 +288,7 @@ static void expect_fail_cases(struct __test_metadata *_metadata, enum prep prep,
 
 	for (size_t i = 0; i < n; i++) {
 		args_init(&a, cases[i].path);
-		if (cases[i].dirfd)
-			a.dirfd = cases[i].dirfd;
+		a.dirfd = cases[i].dirfd;
 		a.at_flags = cases[i].at_flags;
 		if (cases[i].nr)
 			args_map(&a, (struct execns_fd *)cases[i].map, cases[i].nr);
@@ -722,9 +722,9 @@ TEST_F_TIMEOUT(fdmap_fail, later_failures_drop_the_table, 120)
 	struct execns_fd map[] = { { FD_PIPE_W, 1 }, { FD_NULL, 0 } };
 	char missing[PATH_MAX], noexec[PATH_MAX], garbage[PATH_MAX];
 	const struct fail_case cases[] = {
-		{ missing, 0, 0, map, 2, ENOENT, "missing program" },
-		{ noexec, 0, 0, map, 2, EACCES, "not executable" },
-		{ garbage, 0, 0, map, 2, ENOEXEC, "garbage binary" },
+		{ missing, AT_FDCWD, 0, map, 2, ENOENT, "missing program" },
+		{ noexec, AT_FDCWD, 0, map, 2, EACCES, "not executable" },
+		{ garbage, AT_FDCWD, 0, map, 2, ENOEXEC, "garbage binary" },
 	};
 	static char *const bad_argv[] = { "x", (char *)8, NULL };
 	char junk[64];

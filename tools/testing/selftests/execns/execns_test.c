@@ -121,6 +121,7 @@ static void expect_failure(struct __test_metadata *_metadata, struct scratch *s,
 		    lseek(fd, 5, SEEK_SET) != 5)
 			fail_step(&fr->c, 3);
 		take_snapshot(before);
+		errno = 0;
 		fail_call_done(&fr->c, sys_execns(flags, path, argv, envp), before, after);
 		unlink(marker);
 		_exit(0);

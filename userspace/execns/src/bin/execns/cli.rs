@@ -877,6 +877,7 @@ mod tests {
             "-uu",
             "--ut",
             "-u-",
+            "",
         ];
         let mut fast = 0;
         let mut checked = 0;

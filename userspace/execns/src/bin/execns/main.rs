@@ -34,28 +34,32 @@ pub mod status {
 /// The hidden first argument of stage 2.
 pub const STAGE2_ARG: &str = "--execns-stage2";
 
-/// The C `main` that glibc's start code calls, in place of Rust's runtime
-/// start (`#![no_main]`): [`os::runtime_init`] does the part of it execns
-/// relies on, without the main thread's stack-guard lookup that reads
+/// The C `main` that the C library's start code calls, in place of Rust's
+/// runtime start (`#![no_main]`): [`os::runtime_init`] does the part of it
+/// execns relies on, without the main thread's stack-guard lookup that reads
 /// `/proc/self/maps` (a fifth of the instructions of `execns -u -- true`).
-/// `std::env::args_os` works as with Rust's `main` (`std` captures `argv`
-/// from `.init_array`).
+/// The arguments are taken from `argc`/`argv` (`std::env::args_os()` has
+/// them only on glibc without Rust's runtime start). A panic (debug builds:
+/// release builds abort) exits with status 101, as from Rust's `main`.
 #[cfg(not(test))]
-#[allow(unsafe_code)] // `no_mangle`: this is the process's `main` symbol.
+#[allow(unsafe_code)] // `no_mangle`, and `argv` read.
 #[unsafe(no_mangle)]
-pub extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
-    libc::c_int::from(run())
+extern "C" fn main(argc: libc::c_int, argv: *const *const libc::c_char) -> libc::c_int {
+    // SAFETY: the C library calls `main` with `argv[0..argc]`, NUL-terminated
+    // strings that live as long as the process.
+    let args = unsafe { os::main_args(argc, argv) };
+    libc::c_int::from(std::panic::catch_unwind(|| run(args)).unwrap_or(101))
 }
 
 // Unit tests have the harness's `main`: keep what `main` reaches checked as
 // used code there too.
 #[cfg(test)]
-const _: fn() -> u8 = run;
+const _: fn(Vec<OsString>) -> u8 = run;
 
-/// Everything `main` does; returns the exit status.
-fn run() -> u8 {
+/// Everything `main` does with the command line `args`; returns the exit
+/// status.
+fn run(args: Vec<OsString>) -> u8 {
     os::runtime_init();
-    let args: Vec<OsString> = std::env::args_os().collect();
     let code = if args.get(1).is_some_and(|a| a == STAGE2_ARG) {
         stage2::run(&args[2..])
     } else if args.get(1).is_some_and(|a| a == pass::HOLDER_ARG) {

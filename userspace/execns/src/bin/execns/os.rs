@@ -13,10 +13,10 @@
 //!   `std::process::Command`). Only the `--fork` parent blocks the signals
 //!   it waits for, after the fork.
 //! * `SIGPIPE`: [`runtime_init`] sets it to ignored at the start of `main`,
-//!   as Rust's runtime does (`std`'s `sys::pal::unix::init`), so by then the
-//!   inherited disposition is lost. A function in `.init_array` runs earlier (glibc and musl call the
-//!   executable's `.init_array` before `main`, and `main` is where Rust's
-//!   runtime starts; `std` captures `argv` the same way) and records it.
+//!   as Rust's runtime does (`std`'s `sys::pal::unix::init`; in the unit
+//!   tests, Rust's runtime itself), so by then the inherited disposition is
+//!   lost. A function in `.init_array` runs earlier (glibc and musl call the
+//!   executable's `.init_array` before `main`) and records it.
 //!   Before each exec (execns(2) of the second stage or of the program,
 //!   `execvp` of the program) `SIGPIPE` is set back as recorded, so each
 //!   stage records what the caller had.
@@ -60,8 +60,8 @@ extern "C" fn record_sigpipe() {
     SIGPIPE_AT_START.store(if ignored { IGNORED } else { DEFAULT }, Ordering::Relaxed);
 }
 
-/// Run by the C library before `main`, hence before Rust's runtime ignores
-/// `SIGPIPE`.
+/// Run by the C library before `main`, hence before [`runtime_init`] (or,
+/// in the unit tests, Rust's runtime) ignores `SIGPIPE`.
 #[used]
 #[unsafe(link_section = ".init_array")]
 static RECORD_SIGPIPE: extern "C" fn() = record_sigpipe;
@@ -317,6 +317,25 @@ pub fn execvp(path: &OsStr, argv: &[OsString]) -> io::Error {
     // returns only on failure, with errno set.
     unsafe { libc::execvp(path.as_ptr(), ptrs.as_ptr()) };
     io::Error::last_os_error()
+}
+
+/// The command line of `main(argc, argv)`.
+///
+/// # Safety
+///
+/// `argv[0..argc]` must be valid NUL-terminated strings, as the C library
+/// passes them to `main`, that outlive the call.
+#[cfg(not(test))]
+pub unsafe fn main_args(argc: c_int, argv: *const *const libc::c_char) -> Vec<OsString> {
+    let n = usize::try_from(argc).unwrap_or(0);
+    (0..n)
+        .map(|i| {
+            // SAFETY: `i < argc`, and `argv[i]` is a valid C string (safety
+            // requirements); the bytes are copied before returning.
+            let arg = unsafe { std::ffi::CStr::from_ptr(*argv.add(i)) };
+            OsStr::from_bytes(arg.to_bytes()).to_os_string()
+        })
+        .collect()
 }
 
 /// Whether `fd` is an open file descriptor of this process.
