@@ -256,6 +256,52 @@ static void bench_cycle(const char *name, enum how how, int flags, long n0, int 
 	report(name, rep, t1 - t0, n);
 }
 
+struct nsflags {
+	const char *name;
+	int flags;
+};
+
+static const struct nsflags nsf[] = {
+	{ "none", 0 },
+	{ "uts_ipc", CLONE_NEWUTS | CLONE_NEWIPC },
+	{ "all8", ALL8 },
+};
+
+/*
+ * nsexec.<f>.{unshare,execns} and fdmap.<f>.{manual,execns2}: for each set of
+ * flags the alternative, then our call, alternating within each repetition.
+ */
+struct pair {
+	const char *figure, *alt, *ours;
+	enum how how_alt, how_ours;
+	const int *have;	/* the kernel has our call */
+};
+
+static const struct pair pairs[] = {
+	{ "nsexec", "unshare", "execns", HOW_UNSHARE, HOW_EXECNS, &have_execns },
+	{ "fdmap", "manual", "execns2", HOW_FDMAP_MANUAL, HOW_FDMAP_EXECNS2, &have_execns2 },
+};
+
+static void bench_pair(const struct pair *p, int rep)
+{
+	char name[64];
+
+	for (unsigned int k = 0; k < sizeof(nsf) / sizeof(nsf[0]); k++) {
+		long n = nsf[k].flags == ALL8 ? 60 : 100;
+
+		snprintf(name, sizeof(name), "%s.%s.%s", p->figure, nsf[k].name, p->alt);
+		if (wanted(name))
+			bench_cycle(name, p->how_alt, nsf[k].flags, n, rep);
+		snprintf(name, sizeof(name), "%s.%s.%s", p->figure, nsf[k].name, p->ours);
+		if (!wanted(name))
+			continue;
+		if (*p->have)
+			bench_cycle(name, p->how_ours, nsf[k].flags, n, rep);
+		else if (rep == 0)
+			printf("BENCH-SKIP name=%s reason=ENOSYS\n", name);
+	}
+}
+
 /* ---- the CLI against busybox unshare (issue 15) ---------------------------------- */
 
 enum cli_stdio { CLI_NULL, CLI_FILE, CLI_PIPE };
@@ -518,22 +564,10 @@ static void bench_setuid(unsigned int n, int rep)
 
 /* ---- main --------------------------------------------------------------------- */
 
-struct nsflags {
-	const char *name;
-	int flags;
-};
-
-static const struct nsflags nsf[] = {
-	{ "none", 0 },
-	{ "uts_ipc", CLONE_NEWUTS | CLONE_NEWIPC },
-	{ "all8", ALL8 },
-};
-
 int main(int argc, char **argv)
 {
 	static const unsigned int users[] = { 16, 1024, 16384, 65536 };
 	struct utsname un;
-	char name[96];
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--reps") && i + 1 < argc)
@@ -591,35 +625,8 @@ int main(int argc, char **argv)
 			else if (r == 0)
 				printf("BENCH-SKIP name=exec.execns0 reason=ENOSYS\n");
 		}
-		for (unsigned int k = 0; k < sizeof(nsf) / sizeof(nsf[0]); k++) {
-			long n = nsf[k].flags == ALL8 ? 60 : 100;
-
-			/* alternate the two ways within each repetition */
-			snprintf(name, sizeof(name), "nsexec.%s.unshare", nsf[k].name);
-			if (wanted(name))
-				bench_cycle(name, HOW_UNSHARE, nsf[k].flags, n, r);
-			snprintf(name, sizeof(name), "nsexec.%s.execns", nsf[k].name);
-			if (!wanted(name))
-				continue;
-			if (have_execns)
-				bench_cycle(name, HOW_EXECNS, nsf[k].flags, n, r);
-			else if (r == 0)
-				printf("BENCH-SKIP name=%s reason=ENOSYS\n", name);
-		}
-		for (unsigned int k = 0; k < sizeof(nsf) / sizeof(nsf[0]); k++) {
-			long n = nsf[k].flags == ALL8 ? 60 : 100;
-
-			snprintf(name, sizeof(name), "fdmap.%s.manual", nsf[k].name);
-			if (wanted(name))
-				bench_cycle(name, HOW_FDMAP_MANUAL, nsf[k].flags, n, r);
-			snprintf(name, sizeof(name), "fdmap.%s.execns2", nsf[k].name);
-			if (!wanted(name))
-				continue;
-			if (have_execns2)
-				bench_cycle(name, HOW_FDMAP_EXECNS2, nsf[k].flags, n, r);
-			else if (r == 0)
-				printf("BENCH-SKIP name=%s reason=ENOSYS\n", name);
-		}
+		for (unsigned int w = 0; w < sizeof(pairs) / sizeof(pairs[0]); w++)
+			bench_pair(&pairs[w], r);
 		/* the CLI and busybox unshare, alternating within each repetition */
 		for (int k = CLI_NULL; k <= CLI_PIPE; k++) {
 			bench_cli("unshare", k, 50, r);

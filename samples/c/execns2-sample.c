@@ -30,7 +30,6 @@
  * not provide execns2).
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -44,8 +43,8 @@
 #include <unistd.h>
 
 #include "execns.h"
+#include "sample-tap.h"
 
-#define KSFT_SKIP 4
 #define STRAY_FD 42
 #define NOT_OPEN_FD 43
 #define MEMFD_NAME "execns2-sample"
@@ -56,66 +55,18 @@ static const int ns_flags[] = { CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER };
 
 extern char **environ;
 
-static int test_nr;
-static int failed;
-
-static void result(int ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void result(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", ok ? "" : "not ", ++test_nr);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!ok)
-		failed = 1;
-}
-
-/* The target of a /proc/self link ("?" if it cannot be read). */
-static void self_link(const char *name, char *buf, size_t len)
-{
-	char path[64];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/%s", name);
-	n = readlink(path, buf, len - 1);
-	if (n < 0)
-		n = snprintf(buf, len, "?");
-	buf[n] = '\0';
-}
-
-static void ns_link(const char *name, char *buf, size_t len)
-{
-	char what[32];
-
-	snprintf(what, sizeof(what), "ns/%s", name);
-	self_link(what, buf, len);
-}
-
 static int stage2(int argc, char **argv)
 {
 	/* argv: --stage2 FLAGS uts ipc user */
 	char link[PATH_MAX], fdlink[3][PATH_MAX];
-	int fds[64], nfds = 0, dir_fd, flags, i;
-	struct dirent *de;
-	DIR *d;
+	int fds[64], nfds, dir_fd, flags, i;
 
 	if (argc != 6)
 		return 2;
 	/* Look at the fd table before opening anything else. */
-	d = opendir("/proc/self/fd");
-	if (!d)
+	nfds = list_fds(fds, 64, &dir_fd);
+	if (nfds < 0)
 		return 3;
-	dir_fd = dirfd(d);
-	while ((de = readdir(d)) && nfds < 64) {
-		if (de->d_name[0] != '.' && atoi(de->d_name) != dir_fd)
-			fds[nfds++] = atoi(de->d_name);
-	}
-	closedir(d);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	flags = atoi(argv[2]);
 
