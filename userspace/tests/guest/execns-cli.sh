@@ -633,22 +633,31 @@ check "-f: the program's exit status (7)" [ $? = 7 ]
 st=$?
 checkx "-f: program killed by SIGTERM: execns too (status 143)" '[ $st = 143 ]'
 
+# fwd_test SIG CODE OUT: execns -f runs a program that traps SIG (says
+# got-<sig>, exits CODE); SIG is sent to execns (the parent) once the program
+# is ready; execns's status in $_st
+fwd_test() {
+	rm -f "$3"
+	"$EXECNS" -f --stdout "$3" -- /bin/sh -c \
+		"trap 'echo got-$1; exit $2' $1; echo ready; i=0; while [ \$i -lt 100 ]; do sleep 0.1; i=\$((i + 1)); done; exit 9" \
+		2>"$T/err" &
+	_pid=$!
+	_i=0
+	while [ $_i -lt 50 ] && ! grep -q ready "$3" 2>/dev/null; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -"$1" $_pid
+	wait $_pid
+	_st=$?
+	diag "-f, kill -$1 execns: status $_st, program said: $(tr '\n' ' ' < "$3" 2>/dev/null)"
+}
+
 # --fork: SIGTERM sent to execns (the parent) reaches the program
-rm -f "$T/fwd"
-"$EXECNS" -f --stdout "$T/fwd" -- /bin/sh -c \
-	'trap "echo got-term; exit 3" TERM; echo ready; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; exit 9' 2>"$T/err" &
-pid=$!
-i=0
-while [ $i -lt 50 ] && ! grep -q ready "$T/fwd" 2>/dev/null; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -TERM $pid
-wait $pid
-st=$?
-diag "-f, kill -TERM execns: status $st, program said: $(tr '\n' ' ' < "$T/fwd" 2>/dev/null)"
+fwd_test TERM 3 "$T/fwd"
+st=$_st
 checkx "-f: SIGTERM sent to execns is forwarded to the program" \
-	'[ $st = 3 ] && grep -q got-term "$T/fwd"'
+	'[ "$st" = 3 ] && grep -q got-TERM "$T/fwd"'
 
 # --fork: SIGHUP too (unless this script runs with SIGHUP ignored: then execns
 # and the program inherit that, and nothing is forwarded, by design)
@@ -656,21 +665,10 @@ ign_self=$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$$/status)
 if [ $((0x${ign_self:-0} & 0x1)) != 0 ]; then
 	skip "-f: SIGHUP sent to execns is forwarded to the program" "SIGHUP ignored here"
 else
-	rm -f "$T/fwd2"
-	"$EXECNS" -f --stdout "$T/fwd2" -- /bin/sh -c \
-		'trap "echo got-hup; exit 4" HUP; echo ready; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; exit 9' 2>"$T/err" &
-	pid=$!
-	i=0
-	while [ $i -lt 50 ] && ! grep -q ready "$T/fwd2" 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -HUP $pid
-	wait $pid
-	st=$?
-	diag "-f, kill -HUP execns: status $st, program said: $(tr '\n' ' ' < "$T/fwd2" 2>/dev/null)"
+	fwd_test HUP 4 "$T/fwd2"
+	st=$_st
 	checkx "-f: SIGHUP sent to execns is forwarded to the program" \
-		'[ $st = 4 ] && grep -q got-hup "$T/fwd2"'
+		'[ "$st" = 4 ] && grep -q got-HUP "$T/fwd2"'
 fi
 
 # -pf --mount-proc -- ps: ps is PID 1 and sees only itself
