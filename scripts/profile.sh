@@ -11,6 +11,9 @@
 #   PROFILE_NSEXEC=F  execns(F) against unshare(F) + close_range + execve
 #                     (bench/profile/nsexec.c) on our base kernel, PROFILE_ITERS
 #                     iterations (default 200); e.g. PROFILE_NSEXEC=0x7e020080 (all 8)
+#   PROFILE_AB=F      unshare(F) + close_range + execve (fork, exit and wait included) on
+#                     each kernel of PROFILE_BOOT (default "stock base"): where a kernel
+#                     spends more on the common path
 # Needs the kernels and build/initramfs-bench.cpio.gz of make bench. PROFILE_TOP=25.
 # Outputs: build/profile/<run>.{out,log,System.map}.
 set -euo pipefail
@@ -57,6 +60,17 @@ run() {
 	grep -qx '# toggles 2' "$P/$name.out" || die "$name: the markers were not seen twice ($P/$name.out)"
 	cols+=("$name=$P/$name.out:$P/$name.System.map")
 }
+
+if [ -n "${PROFILE_AB:-}" ]; then
+	ITERS=${PROFILE_ITERS:-200}
+	cols=()
+	for v in ${PROFILE_BOOT:-stock base}; do
+		run "unshare-$v" "$v" "nsexec,unshare,$PROFILE_AB,$ITERS"
+	done
+	echo "== fork + unshare($PROFILE_AB) + close_range + execve + exit + wait, per kernel, $ITERS iterations"
+	python3 "$SRC/symbolize.py" "$ITERS" "${cols[@]}" --top "${PROFILE_TOP:-25}"
+	exit 0
+fi
 
 if [ -n "${PROFILE_NSEXEC:-}" ]; then
 	ITERS=${PROFILE_ITERS:-200}
