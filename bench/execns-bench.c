@@ -202,16 +202,33 @@ static long sys_execns2_map(int flags)
 	return syscall(__NR_execns2, &a, sizeof(a));
 }
 
-/* One cycle; returns 0 if the child exited 0. */
-static int cycle(enum how how, int flags)
+/* fork(), or exit: a benchmark without its children measures nothing. */
+static pid_t fork_or_exit(void)
 {
-	int status;
 	pid_t pid = fork();
 
 	if (pid < 0) {
 		perror("fork");
 		exit(1);
 	}
+	return pid;
+}
+
+/* 0 if child pid exited 0, else its status (-1: not waited for). */
+static int wait_ok(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : status;
+}
+
+/* One cycle; returns 0 if the child exited 0. */
+static int cycle(enum how how, int flags)
+{
+	pid_t pid = fork_or_exit();
+
 	if (pid == 0) {
 		switch (how) {
 		case HOW_EXIT:
@@ -245,9 +262,7 @@ static int cycle(enum how how, int flags)
 		}
 		_exit(122);
 	}
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : status;
+	return wait_ok(pid);
 }
 
 static void bench_cycle(const char *name, enum how how, int flags, long n0, int rep)
@@ -371,13 +386,8 @@ static int cli_fds(enum cli_stdio s, int fds[8])
 
 static int cycle_cli(const char *path, char *const argv[], char *const envp[], const int fds[3])
 {
-	int status;
-	pid_t pid = fork();
+	pid_t pid = fork_or_exit();
 
-	if (pid < 0) {
-		perror("fork");
-		exit(1);
-	}
 	if (pid == 0) {
 		for (int i = 0; i < 3; i++)
 			if (dup2(fds[i], i) != i)
@@ -385,9 +395,7 @@ static int cycle_cli(const char *path, char *const argv[], char *const envp[], c
 		execve(path, argv, envp);
 		_exit(122);
 	}
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : status;
+	return wait_ok(pid);
 }
 
 static void bench_cli(const char *cmd, enum cli_stdio s, long n0, int rep)

@@ -61,33 +61,44 @@ run() {
 	cols+=("$name=$P/$name.out:$P/$name.System.map")
 }
 
+# columns TITLE NAME VARIANT WHAT [NAME VARIANT WHAT...]: one profiled run per triple,
+# printed side by side under TITLE
+columns() {
+	local title=$1
+	shift
+	cols=()
+	while [ $# -ge 3 ]; do
+		run "$1" "$2" "$3"
+		shift 3
+	done
+	echo "== $title"
+	python3 "$SRC/symbolize.py" "$ITERS" "${cols[@]}" --top "${PROFILE_TOP:-25}"
+}
+
 if [ -n "${PROFILE_AB:-}" ]; then
 	ITERS=${PROFILE_ITERS:-200}
-	cols=()
+	runs=()
 	for v in ${PROFILE_BOOT:-stock base}; do
-		run "unshare-$v" "$v" "nsexec,unshare,$PROFILE_AB,$ITERS"
+		runs+=("unshare-$v" "$v" "nsexec,unshare,$PROFILE_AB,$ITERS")
 	done
-	echo "== fork + unshare($PROFILE_AB) + close_range + execve + exit + wait, per kernel, $ITERS iterations"
-	python3 "$SRC/symbolize.py" "$ITERS" "${cols[@]}" --top "${PROFILE_TOP:-25}"
+	columns "fork + unshare($PROFILE_AB) + close_range + execve + exit + wait, per kernel, $ITERS iterations" \
+		"${runs[@]}"
 	exit 0
 fi
 
 if [ -n "${PROFILE_NSEXEC:-}" ]; then
 	ITERS=${PROFILE_ITERS:-200}
-	cols=()
-	run execns base "nsexec,execns,$PROFILE_NSEXEC,$ITERS"
-	run unshare base "nsexec,unshare,$PROFILE_NSEXEC,$ITERS"
-	echo "== execns($PROFILE_NSEXEC) vs unshare + close_range + execve, $ITERS iterations"
-	python3 "$SRC/symbolize.py" "$ITERS" "${cols[@]}" --top "${PROFILE_TOP:-25}"
+	columns "execns($PROFILE_NSEXEC) vs unshare + close_range + execve, $ITERS iterations" \
+		execns base "nsexec,execns,$PROFILE_NSEXEC,$ITERS" \
+		unshare base "nsexec,unshare,$PROFILE_NSEXEC,$ITERS"
 	exit 0
 fi
 
 ITERS=${PROFILE_ITERS:-20000}
 for n in ${PROFILE_USERS:-16 65536}; do
-	cols=()
+	runs=()
 	for v in ${PROFILE_BOOT:-stock base}; do
-		run "$v-$n" "$v" "churn,$n,$ITERS"
+		runs+=("$v-$n" "$v" "churn,$n,$ITERS")
 	done
-	echo "== setuid churn, $n live users"
-	python3 "$SRC/symbolize.py" "$ITERS" "${cols[@]}" --top "${PROFILE_TOP:-25}"
+	columns "setuid churn, $n live users" "${runs[@]}"
 done

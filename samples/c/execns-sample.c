@@ -145,9 +145,9 @@ static int stage2(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	char before[NR_NS][PATH_MAX], after[PATH_MAX], out[PATH_MAX];
+	char before[NR_NS][PATH_MAX], out[PATH_MAX];
 	char host[HOST_NAME_MAX + 1], host2[HOST_NAME_MAX + 1], flagstr[32];
-	int flags = CLONE_NEWUTS | CLONE_NEWNS | CLONE_NEWIPC, i, status, same;
+	int flags = CLONE_NEWUTS | CLONE_NEWNS | CLONE_NEWIPC, i, status;
 	char *args[11];
 	long nr;
 	pid_t pid;
@@ -203,12 +203,9 @@ int main(int argc, char **argv)
 	args[9] = "";
 	args[10] = NULL;
 
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0) {
-		perror("fork");
+	pid = fork_flushed();
+	if (pid < 0)
 		return 1;
-	}
 	if (pid == 0) {
 		execns(flags, "/proc/self/exe", args, environ);
 		_exit(64 + (errno < 190 ? errno : 0));
@@ -249,12 +246,7 @@ int main(int argc, char **argv)
 	host2[sizeof(host2) - 1] = '\0';
 	result(strcmp(host, host2) == 0,
 	       "stage 1's hostname is still %s", host2);
-	same = 1;
-	for (i = 0; i < NR_NS; i++) {
-		ns_link(ns_names[i], after, sizeof(after));
-		same &= strcmp(after, before[i]) == 0;
-	}
-	result(same, "stage 1's namespaces are unchanged");
+	result(ns_unchanged(ns_names, before, NR_NS), "stage 1's namespaces are unchanged");
 	printf("1..%d\n", test_nr);
 	return failed;
 }

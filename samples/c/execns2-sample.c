@@ -126,8 +126,8 @@ static int sealed_copy(void)
 
 int main(int argc, char **argv)
 {
-	char before[NR_NS][PATH_MAX], after[PATH_MAX], flagstr[32], line[512];
-	int flags = CLONE_NEWUTS | CLONE_NEWIPC, i, status, same, memfd, null, p[2];
+	char before[NR_NS][PATH_MAX], flagstr[32], line[512];
+	int flags = CLONE_NEWUTS | CLONE_NEWIPC, i, status, memfd, null, p[2];
 	struct execns_fd map[3];
 	struct execns_args a;
 	char *args[7];
@@ -185,12 +185,9 @@ int main(int argc, char **argv)
 	printf("# execns2(flags %#x, memfd %d, AT_EMPTY_PATH, fd map {%d->0, %d->1, %d->2})\n",
 	       flags, memfd, null, p[1], null);
 
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0) {
-		perror("fork");
+	pid = fork_flushed();
+	if (pid < 0)
 		return 1;
-	}
 	if (pid == 0) {
 		char ns[PATH_MAX];
 
@@ -231,12 +228,7 @@ int main(int argc, char **argv)
 	       "a fd map naming a closed fd fails with EBADF and changes nothing");
 	result(n == 0, "stage 2 ran and exited with status 0 (status %zd%s)", n,
 	       n == 73 ? ": execns2 failed" : "");
-	same = 1;
-	for (i = 0; i < NR_NS; i++) {
-		ns_link(ns_names[i], after, sizeof(after));
-		same &= strcmp(after, before[i]) == 0;
-	}
-	result(same, "stage 1's namespaces are unchanged");
+	result(ns_unchanged(ns_names, before, NR_NS), "stage 1's namespaces are unchanged");
 	printf("1..%d\n", test_nr);
 	return failed;
 }

@@ -7,9 +7,11 @@
 #define _EXECNS_SAMPLE_TAP_H
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* The exit status of a skipped sample (kselftest's). */
@@ -55,6 +57,31 @@ static void ns_link(const char *name, char *buf, size_t len)
 
 	snprintf(what, sizeof(what), "ns/%s", name);
 	self_link(what, buf, len);
+}
+
+/* fork() with stdout flushed first; -1 (with a message) on failure. */
+static pid_t fork_flushed(void)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		perror("fork");
+	return pid;
+}
+
+/* Whether this process's namespaces names[0..n) are still before[0..n). */
+static int ns_unchanged(const char *const *names, char (*before)[PATH_MAX], int n)
+{
+	char now[PATH_MAX];
+	int same = 1;
+
+	for (int i = 0; i < n; i++) {
+		ns_link(names[i], now, sizeof(now));
+		same &= strcmp(now, before[i]) == 0;
+	}
+	return same;
 }
 
 /*
