@@ -184,6 +184,15 @@ static void args_init(struct execns_args *a, const char *path)
 	a->pathname = (uintptr_t)path;
 }
 
+/* args_init(), the program found as by execveat(dirfd, path, at_flags). */
+static void args_at(struct execns_args *a, const char *path, int dirfd,
+		    unsigned int at_flags)
+{
+	args_init(a, path);
+	a->dirfd = dirfd;
+	a->at_flags = at_flags;
+}
+
 static void args_map(struct execns_args *a, struct execns_fd *map, unsigned int nr)
 {
 	a->fds = (uintptr_t)map;
@@ -287,9 +296,7 @@ static void expect_fail_cases(struct __test_metadata *_metadata, enum prep prep,
 	struct execns_args a;
 
 	for (size_t i = 0; i < n; i++) {
-		args_init(&a, cases[i].path);
-		a.dirfd = cases[i].dirfd;
-		a.at_flags = cases[i].at_flags;
+		args_at(&a, cases[i].path, cases[i].dirfd, cases[i].at_flags);
 		if (cases[i].nr)
 			args_map(&a, (struct execns_fd *)cases[i].map, cases[i].nr);
 		expect_fail(_metadata, prep, &a, sizeof(a), flags, cases[i].err,
@@ -772,9 +779,7 @@ TEST_F(e2, memfd_exec)
 	struct child_result *res;
 	struct execns_args a;
 
-	args_init(&a, "");
-	a.dirfd = FD_MEMFD;
-	a.at_flags = AT_EMPTY_PATH;
+	args_at(&a, "", FD_MEMFD, AT_EMPTY_PATH);
 	r->flags = CLONE_NEWUSER | CLONE_NEWNS;
 	run2(_metadata, &self->s, r, &a, 0, &res);
 	ASSERT_RAN(r, res);
@@ -793,9 +798,7 @@ TEST_F(e2, opath_exec)
 	struct child_result *res;
 	struct execns_args a;
 
-	args_init(&a, "");
-	a.dirfd = FD_OPATH;
-	a.at_flags = AT_EMPTY_PATH;
+	args_at(&a, "", FD_OPATH, AT_EMPTY_PATH);
 	args_map(&a, map, 1);
 	r->flags = CLONE_NEWUSER;
 	run2(_metadata, &self->s, r, &a, 0, &res);
@@ -825,16 +828,14 @@ TEST_F(e2, dirfd_pathname)
 	struct child_result *res;
 	struct execns_args a;
 
-	args_init(&a, "execns_helper");
-	a.dirfd = FD_DIR;
+	args_at(&a, "execns_helper", FD_DIR, 0);
 	run2(_metadata, &self->s, r, &a, 0, &res);
 	ASSERT_RAN(r, res);
 	ASSERT_NO_FDS(r);
 	EXPECT_STREQ(self->s.helper, kv_get(r->report, "exe", '=') ?: "");
 
 	memset(r, 0, sizeof(*r));
-	args_init(&a, "link");
-	a.dirfd = FD_DIR;
+	args_at(&a, "link", FD_DIR, 0);
 	run2(_metadata, &self->s, r, &a, 0, &res);
 	ASSERT_RAN(r, res);
 	EXPECT_STREQ(self->s.helper, kv_get(r->report, "exe", '=') ?: "");
@@ -881,8 +882,7 @@ TEST_F(e2, script_through_dirfd)
 
 	expect_fail_cases(_metadata, PREP_ROOT, CLONE_NEWUSER, fails, ARRAY_SIZE(fails));
 
-	args_init(&a, "script.sh");
-	a.dirfd = FD_DIR;
+	args_at(&a, "script.sh", FD_DIR, 0);
 	args_map(&a, kept_at_7, 1);
 	r->flags = CLONE_NEWUSER;
 	r->argv[0] = "script-argv0";
@@ -897,8 +897,7 @@ TEST_F(e2, script_through_dirfd)
 	EXPECT_STREQ("orig1", kv_get(r->report, "argv3", '=') ?: "");
 
 	memset(r, 0, sizeof(*r));
-	args_init(&a, "script.sh");
-	a.dirfd = FD_DIR;
+	args_at(&a, "script.sh", FD_DIR, 0);
 	args_map(&a, kept_same, 2);
 	run2(_metadata, &self->s, r, &a, 0, &res);
 	ASSERT_RAN(r, res);
@@ -906,9 +905,7 @@ TEST_F(e2, script_through_dirfd)
 	EXPECT_STREQ(want, kv_get(r->report, "argv2", '=') ?: "");
 
 	memset(r, 0, sizeof(*r));
-	args_init(&a, "");
-	a.dirfd = FD_SCRIPT;
-	a.at_flags = AT_EMPTY_PATH;
+	args_at(&a, "", FD_SCRIPT, AT_EMPTY_PATH);
 	args_map(&a, script_at_3, 1);
 	run2(_metadata, &self->s, r, &a, 0, &res);
 	ASSERT_RAN(r, res);

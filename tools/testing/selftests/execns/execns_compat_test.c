@@ -156,6 +156,16 @@ static int run(long flags)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* run(flags) must end with the new program's status 0. */
+static void expect_run(long flags, const char *name)
+{
+	int st = run(flags);
+
+	if (st)
+		printf("# %s: the new program's status %d\n", name, st);
+	result(st == 0, name);
+}
+
 /* A failing call: its error, and fds 0-2 and this process's namespaces unchanged. */
 static int fails_with(long flags, const char *path, char *const argv[],
 		      char *const envp[], long err)
@@ -196,7 +206,6 @@ int main(int argc, char **argv, char **envp)
 	char *const env[] = { NULL };
 	char *const bad_argv[] = { "execns_compat_test", BAD_PTR, NULL };
 	long ret;
-	int st;
 
 	if (argc > 1 && !strcmp(argv[1], "child"))
 		return child(argc, argv, envp);
@@ -220,16 +229,8 @@ int main(int argc, char **argv, char **envp)
 	}
 	printf("1..11\n");
 
-	st = run(0);
-	if (st)
-		printf("# execns(0): new program's status %d\n", st);
-	result(st == 0,
-	       "execns(0) from ia32: argv and envp read as 32-bit pointers, all fds closed");
-
-	st = run(EXECNS_COMPAT_NS);
-	if (st)
-		printf("# execns(UTS|IPC): new program's status %d\n", st);
-	result(st == 0, "execns(CLONE_NEWUTS|CLONE_NEWIPC) from ia32: new namespaces");
+	expect_run(0, "execns(0) from ia32: argv and envp read as 32-bit pointers, all fds closed");
+	expect_run(EXECNS_COMPAT_NS, "execns(CLONE_NEWUTS|CLONE_NEWIPC) from ia32: new namespaces");
 
 	result(fails_with(CLONE_FILES, "/proc/self/exe", args, env, EINVAL),
 	       "EINVAL for CLONE_FILES, nothing changed");
@@ -247,17 +248,11 @@ int main(int argc, char **argv, char **envp)
 	} else {
 		struct execns_fd map[] = { { 7, 9 } };
 
-		st = run(EXECNS_COMPAT_NS);
-		if (st)
-			printf("# execns2(UTS|IPC): new program's status %d\n", st);
-		result(st == 0,
-		       "execns2() from ia32: argv and envp read as 32-bit pointers, all fds closed");
+		expect_run(EXECNS_COMPAT_NS,
+			   "execns2() from ia32: argv and envp read as 32-bit pointers, all fds closed");
 		fd_map = map;
 		fd_map_nr = 1;
-		st = run(0);
-		if (st)
-			printf("# execns2() with fd 0 at 9: new program's status %d\n", st);
-		result(st == 0, "execns2() from ia32 with an fd map: only fd 9");
+		expect_run(0, "execns2() from ia32 with an fd map: only fd 9");
 		fd_map_nr = 0;
 		result(fails_with(0, "/nonexistent/execns", args, env, ENOENT),
 		       "execns2: ENOENT, nothing changed");
