@@ -89,10 +89,7 @@ pub fn sigpipe_recorded() -> bool {
 /// `SIGSEGV`).
 pub fn runtime_init() {
     for fd in 0..3 {
-        // SAFETY: F_GETFD queries the fd table only; no memory is accessed.
-        let closed = unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1
-            && io::Error::last_os_error().raw_os_error() == Some(libc::EBADF);
-        if closed {
+        if !fd_is_open(fd) {
             // SAFETY: a NUL-terminated literal path. The new fd is owned by
             // nothing on purpose: it stays open as `fd` (the lowest free
             // number, the ones below being open) for the life of the process,
