@@ -9,9 +9,13 @@
  * Rust (kernel/execns/execns.rs), at three points of an exec:
  *
  *  - execns_prepare(), after the new credentials are prepared and before
- *    the point of no return: takes over @files, creates the new user
+ *    the point of no return: takes over @files, joins the namespaces of
+ *    @join (execns2(), as setns() would, but into the prepared credentials
+ *    and a new nsproxy: exec_join_namespaces()), creates the new user
  *    namespace in the prepared credentials, the new nsproxy and a private
  *    fs_struct, with every permission check and allocation that can fail.
+ *    fs/exec.c then writes the id maps of the new user namespace
+ *    (userns_write_id_maps()).
  *    On success *@ctx holds them (an opaque Rust object); on failure
  *    whatever was made, @files included, is already dropped;
  *  - execns_commit(), right after de_thread() in begin_new_exec(): installs
@@ -29,18 +33,45 @@
 #include <uapi/linux/execns.h>
 
 struct cred;
+struct file;
 struct files_struct;
 
+/**
+ * struct execns_req - what an execns() or execns2() call adds to an exec
+ * @flags: the CLONE_* flags of the namespaces to unshare
+ * @files: the new program's file table, built before the exec starts;
+ *         execns_prepare() takes it over (and clears @files)
+ * @join: a namespace file or pidfd whose namespaces to join, or %NULL
+ * @join_flags: the namespace types to join from @join (0 without @join)
+ * @uid_map: the uid_map text of the new user namespace, or %NULL
+ * @gid_map: its gid_map text, or %NULL
+ * @userns_flags: %EXECNS_USERNS_SETGROUPS_DENY or 0
+ *
+ * Made and owned by the syscall (fs/exec.c), which drops what is left of
+ * it once the exec returned; the bprm refers to it during the exec.
+ */
+struct execns_req {
+	unsigned int flags;
+	struct files_struct *files;
+	struct file *join;
+	unsigned int join_flags;
+	char *uid_map;
+	char *gid_map;
+	u64 userns_flags;
+};
+
 #ifdef CONFIG_EXECNS
-int execns_prepare(unsigned int flags, struct cred *new,
+int execns_prepare(unsigned int flags, struct file *join,
+		   unsigned int join_flags, struct cred *new,
 		   struct files_struct *files, void **ctx);
 void execns_commit(void *ctx);
 void execns_release(void *ctx);
 /* C: kernel/execns/userns.c */
 bool execns_userns_allowed(void);
 #else
-/* Unreachable: only execns() and execns2() set bprm->execns. */
-static inline int execns_prepare(unsigned int flags, struct cred *new,
+/* Unreachable: only execns() and execns2() set bprm->execns_req. */
+static inline int execns_prepare(unsigned int flags, struct file *join,
+				 unsigned int join_flags, struct cred *new,
 				 struct files_struct *files, void **ctx)
 {
 	return -EOPNOTSUPP;

@@ -12,6 +12,7 @@ use crate::{
     types::{AlwaysRefCounted, Opaque},
     user_namespace::UserNamespace,
 };
+use core::{marker::PhantomData, ptr::NonNull};
 
 /// Wraps the kernel's `struct cred`.
 ///
@@ -92,5 +93,57 @@ unsafe impl AlwaysRefCounted for Credential {
         // SAFETY: The safety requirements guarantee that the refcount is nonzero. The cast is okay
         // because `Credential` has the same representation as `struct cred`.
         unsafe { bindings::put_cred(obj.cast().as_ptr()) };
+    }
+}
+
+/// Credentials prepared for a task and not committed yet (by `prepare_creds()`, e.g. an exec's
+/// `bprm->cred`), borrowed from their owner: unlike a [`Credential`], they may still be changed.
+///
+/// # Invariants
+///
+/// `self.0` points to valid credentials that no task uses yet (not committed, not shared), which
+/// nothing else reads, changes or frees for the lifetime `'a`.
+pub struct NewCredential<'a>(NonNull<bindings::cred>, PhantomData<&'a mut bindings::cred>);
+
+impl<'a> NewCredential<'a> {
+    /// Borrows prepared credentials.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to valid credentials that no task uses yet and that nothing else reads,
+    /// changes or frees during `'a`.
+    #[inline]
+    pub unsafe fn from_raw(ptr: NonNull<bindings::cred>) -> Self {
+        // INVARIANT: The safety requirements.
+        Self(ptr, PhantomData)
+    }
+
+    /// Returns a raw pointer to the inner C struct.
+    #[inline]
+    pub fn as_ptr(&self) -> *mut bindings::cred {
+        self.0.as_ptr()
+    }
+
+    /// Returns the credentials as a [`Credential`], to read them.
+    #[inline]
+    pub fn credential(&self) -> &Credential {
+        // SAFETY: `self.0` is valid for `'a`, which outlives `self` (type invariant).
+        unsafe { Credential::from_ptr(self.0.as_ptr()) }
+    }
+
+    /// Moves the credentials to a new user namespace, a child of their current one, in which they
+    /// have every capability (`create_user_ns()`), as `unshare(CLONE_NEWUSER)` does.
+    #[cfg(CONFIG_USER_NS)]
+    pub fn create_user_ns(&mut self) -> crate::error::Result {
+        // SAFETY: The credentials are valid and not used by any task, so they may be changed
+        // (type invariant); the borrow is exclusive.
+        crate::error::to_result(unsafe { bindings::create_user_ns(self.0.as_ptr()) })
+    }
+
+    /// Updates the credentials' ucounts to their user namespace and euid (`set_cred_ucounts()`),
+    /// after a change of either.
+    pub fn set_ucounts(&mut self) -> crate::error::Result {
+        // SAFETY: As in `create_user_ns()`: valid, unused by any task, exclusively borrowed.
+        crate::error::to_result(unsafe { bindings::set_cred_ucounts(self.0.as_ptr()) })
     }
 }

@@ -12,7 +12,10 @@ use crate::{
     fs_struct::FsStruct,
     types::{ARef, AlwaysRefCounted, Opaque},
 };
-use core::ptr::{self, NonNull};
+use core::{
+    marker::PhantomData,
+    ptr::{self, NonNull},
+};
 
 /// Wraps the kernel's `struct nsproxy`.
 ///
@@ -64,6 +67,87 @@ impl NsProxy {
         })?;
         // SAFETY: On success `new` is null or a new nsproxy with one reference, which we own.
         Ok(NonNull::new(new).map(|ns| unsafe { ARef::from_raw(ns.cast()) }))
+    }
+
+    /// As [`NsProxy::unshare`], with the namespaces that `flags` does not ask for shared with
+    /// `self` instead of the current task (`unshare_nsproxy_namespaces_from()`): new namespaces
+    /// inside joined ones.
+    pub fn unshare_from(
+        &self,
+        flags: u32,
+        new_cred: Option<&Credential>,
+        new_fs: Option<&mut FsStruct>,
+    ) -> Result<Option<ARef<Self>>> {
+        let mut new = ptr::null_mut();
+        // SAFETY: As in `unshare()`; `self` is a valid nsproxy, which the call only reads.
+        to_result(unsafe {
+            bindings::unshare_nsproxy_namespaces_from(
+                self.as_ptr(),
+                flags as crate::ffi::c_ulong,
+                &mut new,
+                new_cred.map_or(ptr::null_mut(), Credential::as_ptr),
+                new_fs.map_or(ptr::null_mut(), |fs| fs.as_ptr()),
+            )
+        })?;
+        // SAFETY: On success `new` is null or a new nsproxy with one reference, which we own.
+        Ok(NonNull::new(new).map(|ns| unsafe { ARef::from_raw(ns.cast()) }))
+    }
+
+    /// Joins the namespaces of `file` for an exec (`exec_join_namespaces()`): `setns(file,
+    /// flags)`, with its permission checks by the current task, into a new nsproxy (the current
+    /// task's, with the joined namespaces) that nothing installs yet. Joining a user namespace
+    /// moves `cred` to it; joining a mount namespace moves the root and working directory of `fs`.
+    ///
+    /// The checks that `setns()` makes on the current thread group and `fs_struct` are left to
+    /// the exec, which installs the result once the task is the only thread of its process, with
+    /// `fs` as its own `fs_struct`.
+    #[cfg(CONFIG_EXECNS)]
+    pub fn join_for_exec(
+        file: &NsFile<'_>,
+        flags: u32,
+        cred: &mut crate::cred::NewCredential<'_>,
+        fs: &mut FsStruct,
+    ) -> Result<ARef<Self>> {
+        // SAFETY: `file` is valid (`NsFile`'s invariant); `cred` may be changed (not used by any
+        // task) and `fs` has no other user: both are borrowed mutably.
+        let new = crate::error::from_err_ptr(unsafe {
+            bindings::exec_join_namespaces(file.as_ptr(), flags, cred.as_ptr(), fs.as_ptr())
+        })?;
+        // SAFETY: On success `new` is a new nsproxy (never null) with one reference, which we own.
+        Ok(unsafe { ARef::from_raw(NonNull::new_unchecked(new.cast())) })
+    }
+}
+
+/// A file that names namespaces, as `setns()`'s fd: a namespace file (`/proc/<pid>/ns/<type>`)
+/// or a pidfd. Borrowed: its owner holds a reference for the lifetime `'a`.
+///
+/// # Invariants
+///
+/// `self.ptr` points to a valid `struct file` for the lifetime `'a`.
+pub struct NsFile<'a> {
+    ptr: NonNull<bindings::file>,
+    _file: PhantomData<&'a bindings::file>,
+}
+
+impl<'a> NsFile<'a> {
+    /// Borrows a file.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a valid `struct file` whose reference the caller holds for `'a`.
+    #[inline]
+    pub unsafe fn from_raw(ptr: NonNull<bindings::file>) -> Self {
+        // INVARIANT: The safety requirements.
+        Self {
+            ptr,
+            _file: PhantomData,
+        }
+    }
+
+    /// Returns a raw pointer to the inner C struct.
+    #[inline]
+    pub fn as_ptr(&self) -> *mut bindings::file {
+        self.ptr.as_ptr()
     }
 }
 

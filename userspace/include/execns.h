@@ -109,18 +109,19 @@ struct execns_args {
 	int32_t dirfd;		/* AT_FDCWD or an fd */
 	uint32_t at_flags;	/* AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW */
 	uint32_t __pad;		/* must be zero */
-	/* EXECNS_ARGS_SIZE_VER1: reserved, must be zero */
-	int32_t join_fd;
-	uint32_t join_flags;
-	uint64_t uid_map;
-	uint64_t gid_map;
-	uint32_t uid_map_size;
+	/* EXECNS_ARGS_SIZE_VER1: joining namespaces, id maps */
+	int32_t join_fd;	/* namespace fd or pidfd (with join_flags) */
+	uint32_t join_flags;	/* CLONE_NEW* types to join; 0: none */
+	uint64_t uid_map;	/* (uintptr_t) const char *: new user ns */
+	uint64_t gid_map;	/* (uintptr_t) const char * */
+	uint32_t uid_map_size;	/* bytes, less than a page */
 	uint32_t gid_map_size;
-	uint64_t cgroup;
+	uint64_t userns_flags;	/* EXECNS_USERNS_SETGROUPS_DENY */
 } __attribute__((aligned(8)));
 
 #define EXECNS_ARGS_SIZE_VER0	56
 #define EXECNS_ARGS_SIZE_VER1	96
+#define EXECNS_USERNS_SETGROUPS_DENY	0x1ULL
 #endif
 
 /* What to tell a user when execns() or execns_syscall_nr() fails with ENOSYS. */

@@ -46,13 +46,20 @@ struct execns_fd {
  * @dirfd: as execveat()'s dirfd (AT_FDCWD, or an fd of the caller)
  * @at_flags: as execveat()'s flags: AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW
  * @__pad: must be zero
- * @join_fd: reserved (a namespace fd or pidfd to join): must be zero
- * @join_flags: reserved (the namespace types to join): must be zero
- * @uid_map: reserved (uid_map text for a new user namespace): must be zero
- * @gid_map: reserved (gid_map text): must be zero
- * @uid_map_size: reserved: must be zero
- * @gid_map_size: reserved: must be zero
- * @cgroup: reserved (a cgroup fd to enter): must be zero
+ * @join_fd: a namespace fd (/proc/<pid>/ns/<type>) or a pidfd whose
+ *           namespaces to join, as setns()'s fd, before the @flags
+ *           namespaces are created; only with @join_flags (else 0)
+ * @join_flags: the CLONE_NEW* types to join from @join_fd: exactly the
+ *              type of a namespace fd, any set of them for a pidfd; 0: no
+ *              join
+ * @uid_map: (const char *) the uid_map of the new user namespace (needs
+ *           CLONE_NEWUSER in @flags), the text written to
+ *           /proc/<pid>/uid_map, with the same rules; 0: not written
+ * @gid_map: (const char *) its gid_map, likewise
+ * @uid_map_size: bytes of @uid_map, less than a page (0 without @uid_map)
+ * @gid_map_size: bytes of @gid_map, likewise
+ * @userns_flags: EXECNS_USERNS_SETGROUPS_DENY: "deny" in the new user
+ *                namespace's setgroups, before @gid_map is written
  *
  * Extensible as clone3()'s and openat2()'s: @size tells which version the
  * caller has; a smaller known version reads as if the missing fields were
@@ -68,15 +75,18 @@ struct execns_args {
 	__s32 dirfd;
 	__u32 at_flags;
 	__u32 __pad;
-	/* EXECNS_ARGS_SIZE_VER1: reserved for joining namespaces, id maps, cgroup */
+	/* EXECNS_ARGS_SIZE_VER1: joining namespaces, id maps */
 	__s32 join_fd;
 	__u32 join_flags;
 	__aligned_u64 uid_map;
 	__aligned_u64 gid_map;
 	__u32 uid_map_size;
 	__u32 gid_map_size;
-	__aligned_u64 cgroup;
+	__aligned_u64 userns_flags;
 };
+
+/* execns_args.userns_flags */
+#define EXECNS_USERNS_SETGROUPS_DENY	0x1ULL
 
 #define EXECNS_ARGS_SIZE_VER0	56	/* sizeof first published struct */
 #define EXECNS_ARGS_SIZE_VER1	96	/* sizeof second published struct */

@@ -287,6 +287,10 @@ pub struct Execns {
     reset_signals: bool,
     fds: Vec<sys::FdMapEntry>,
     exec_fd: Option<RawFd>,
+    join: Option<(RawFd, Namespaces)>,
+    uid_map: Option<Vec<u8>>,
+    gid_map: Option<Vec<u8>>,
+    setgroups_deny: bool,
 }
 
 impl Execns {
@@ -302,6 +306,10 @@ impl Execns {
             reset_signals: true,
             fds: Vec::new(),
             exec_fd: None,
+            join: None,
+            uid_map: None,
+            gid_map: None,
+            setgroups_deny: false,
         }
     }
 
@@ -397,6 +405,69 @@ impl Execns {
     pub fn exec_fd(&mut self, fd: RawFd) -> &mut Self {
         self.exec_fd = Some(fd);
         self
+    }
+
+    /// Join the namespaces `types` of `fd` first, as `setns(fd, types)` would
+    /// (`fd` a namespace file, `/proc/PID/ns/TYPE`, with exactly its type, or
+    /// a pidfd with any set of types), but at exec time: from a
+    /// multithreaded process too, user namespace included. The namespaces of
+    /// [`Execns::namespaces`] are then made inside the joined ones. Uses
+    /// `execns2` (see [`Execns::keep_fd`]).
+    ///
+    /// ```
+    /// use execns::{Execns, Namespaces};
+    /// let mut call = Execns::new("/bin/sh");
+    /// call.join(3, Namespaces::USER | Namespaces::MOUNT);
+    /// assert_eq!(call.get_join(), Some((3, Namespaces::USER | Namespaces::MOUNT)));
+    /// ```
+    pub fn join(&mut self, fd: RawFd, types: Namespaces) -> &mut Self {
+        self.join = Some((fd, types));
+        self
+    }
+
+    /// The namespaces to join (see [`Execns::join`]).
+    pub fn get_join(&self) -> Option<(RawFd, Namespaces)> {
+        self.join
+    }
+
+    /// The `uid_map` of the new user namespace ([`Namespaces::USER`]), the
+    /// text one writes to `/proc/PID/uid_map` (e.g. `"0 1000 1"`), with the
+    /// same rules, written by the kernel before the new program starts. Uses
+    /// `execns2`.
+    pub fn uid_map<S: AsRef<[u8]>>(&mut self, map: S) -> &mut Self {
+        self.uid_map = Some(map.as_ref().to_vec());
+        self
+    }
+
+    /// The `gid_map` of the new user namespace (see [`Execns::uid_map`]). An
+    /// unprivileged caller may map only its own gid, and only with
+    /// [`Execns::setgroups_deny`].
+    pub fn gid_map<S: AsRef<[u8]>>(&mut self, map: S) -> &mut Self {
+        self.gid_map = Some(map.as_ref().to_vec());
+        self
+    }
+
+    /// Write "deny" to the new user namespace's `setgroups` (before its
+    /// `gid_map`).
+    pub fn setgroups_deny(&mut self, deny: bool) -> &mut Self {
+        self.setgroups_deny = deny;
+        self
+    }
+
+    /// Map the caller's euid and egid to 0 in the new user namespace, as
+    /// `unshare --map-root-user` does (`setgroups` denied): what an
+    /// unprivileged caller may do.
+    ///
+    /// ```
+    /// let mut call = execns::Execns::new("/bin/sh");
+    /// call.map_root_user();
+    /// ```
+    pub fn map_root_user(&mut self) -> &mut Self {
+        // SAFETY: geteuid() and getegid() cannot fail and have no preconditions.
+        let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+        self.uid_map(format!("0 {uid} 1"))
+            .gid_map(format!("0 {gid} 1"))
+            .setgroups_deny(true)
     }
 
     /// The fd map, in the order given.
@@ -540,7 +611,17 @@ impl Execns {
             (Err(e), _) | (_, Err(e)) => return e,
         };
         let flags = self.namespaces.as_raw();
-        let (nr, err) = if self.fds.is_empty() && self.exec_fd.is_none() {
+        let ver1 = sys::Ver1 {
+            join: self.join.map(|(fd, types)| (fd, types.as_raw())),
+            uid_map: self.uid_map.as_deref(),
+            gid_map: self.gid_map.as_deref(),
+            userns_flags: if self.setgroups_deny {
+                sys::EXECNS_USERNS_SETGROUPS_DENY
+            } else {
+                0
+            },
+        };
+        let (nr, err) = if self.fds.is_empty() && self.exec_fd.is_none() && !ver1.is_set() {
             let call = sys::Call::Execns { flags, path: &path };
             (
                 syscall_nr(),
@@ -555,6 +636,7 @@ impl Execns {
                 flags,
                 program,
                 fds: &self.fds,
+                ver1,
             };
             (
                 sys::execns2_syscall_nr(),
@@ -725,13 +807,17 @@ mod tests {
         assert_eq!(e.get_argv()[0], "prog");
     }
 
-    /// The layout of `struct execns_args` (VER0) and `struct execns_fd`, as
-    /// in the kernel's `<linux/execns.h>`.
+    /// The layout of `struct execns_args` (VER1, VER0 its first 56 bytes)
+    /// and `struct execns_fd`, as in the kernel's `<linux/execns.h>`.
     #[test]
     fn execns2_struct_layout() {
         assert_eq!(std::mem::size_of::<sys::FdMapEntry>(), 8);
         assert_eq!(std::mem::offset_of!(sys::FdMapEntry, target), 4);
-        assert_eq!(std::mem::size_of::<sys::ExecnsArgs>(), 56);
+        assert_eq!(std::mem::size_of::<sys::ExecnsArgs>(), 96);
+        assert_eq!(std::mem::offset_of!(sys::ExecnsArgs, join_fd), 56);
+        assert_eq!(std::mem::offset_of!(sys::ExecnsArgs, uid_map), 64);
+        assert_eq!(std::mem::offset_of!(sys::ExecnsArgs, uid_map_size), 80);
+        assert_eq!(std::mem::offset_of!(sys::ExecnsArgs, userns_flags), 88);
     }
 
     /// Without /sys/kernel/execns/execns2_nr no system call is made: the

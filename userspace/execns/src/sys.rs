@@ -44,7 +44,7 @@ pub struct FdMapEntry {
     pub target: u32,
 }
 
-/// `struct execns_args` up to `EXECNS_ARGS_SIZE_VER0`: what this crate sets.
+/// `struct execns_args` (`EXECNS_ARGS_SIZE_VER1`).
 #[repr(C)]
 #[derive(Debug, Default)]
 pub(crate) struct ExecnsArgs {
@@ -57,11 +57,53 @@ pub(crate) struct ExecnsArgs {
     dirfd: i32,
     at_flags: u32,
     pad: u32,
+    // EXECNS_ARGS_SIZE_VER1
+    pub(crate) join_fd: i32,
+    pub(crate) join_flags: u32,
+    pub(crate) uid_map: u64,
+    pub(crate) gid_map: u64,
+    pub(crate) uid_map_size: u32,
+    pub(crate) gid_map_size: u32,
+    pub(crate) userns_flags: u64,
 }
 
 /// `EXECNS_ARGS_SIZE_VER0`.
 pub(crate) const EXECNS_ARGS_SIZE_VER0: usize = 56;
-const _: () = assert!(std::mem::size_of::<ExecnsArgs>() == EXECNS_ARGS_SIZE_VER0);
+/// `EXECNS_ARGS_SIZE_VER1`.
+pub(crate) const EXECNS_ARGS_SIZE_VER1: usize = 96;
+const _: () = assert!(std::mem::size_of::<ExecnsArgs>() == EXECNS_ARGS_SIZE_VER1);
+const _: () = assert!(std::mem::offset_of!(ExecnsArgs, join_fd) == EXECNS_ARGS_SIZE_VER0);
+
+/// `EXECNS_USERNS_SETGROUPS_DENY`: "deny" in the new user namespace's
+/// `setgroups` before its `gid_map` is written.
+pub const EXECNS_USERNS_SETGROUPS_DENY: u64 = 1;
+
+/// What `execns2` does besides `execns`'s and the fd map, in its second
+/// version of the struct: join namespaces first, write the id maps of the
+/// new user namespace. The default is nothing (then the first version of the
+/// struct is passed, which every kernel with `execns2` reads).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Ver1<'a> {
+    /// The namespaces to join: a namespace fd or pidfd and the `CLONE_NEW*`
+    /// types to join from it (setns(2) semantics); `None`: no join.
+    pub join: Option<(c_int, c_int)>,
+    /// The text of the new user namespace's `uid_map` (needs `CLONE_NEWUSER`).
+    pub uid_map: Option<&'a [u8]>,
+    /// The text of its `gid_map`.
+    pub gid_map: Option<&'a [u8]>,
+    /// [`EXECNS_USERNS_SETGROUPS_DENY`] or 0.
+    pub userns_flags: u64,
+}
+
+impl Ver1<'_> {
+    /// Whether anything is set (the second version of the struct is needed).
+    pub fn is_set(&self) -> bool {
+        self.join.is_some()
+            || self.uid_map.is_some()
+            || self.gid_map.is_some()
+            || self.userns_flags != 0
+    }
+}
 const _: () = assert!(std::mem::size_of::<FdMapEntry>() == 8);
 
 /// `AT_EMPTY_PATH`.
@@ -238,11 +280,13 @@ pub enum Program<'a> {
 pub(crate) enum Call<'a> {
     /// `execns(flags, path, argv, envp)`.
     Execns { flags: c_int, path: &'a CStr },
-    /// `execns2(&args, EXECNS_ARGS_SIZE_VER0)` with this program and fd map.
+    /// `execns2(&args, size)` with this program, fd map and what `ver1` sets
+    /// (size `EXECNS_ARGS_SIZE_VER1` then, else `EXECNS_ARGS_SIZE_VER0`).
     Execns2 {
         flags: c_int,
         program: Program<'a>,
         fds: &'a [FdMapEntry],
+        ver1: Ver1<'a>,
     },
 }
 
@@ -254,6 +298,7 @@ pub fn execns2(
     flags: c_int,
     program: Program<'_>,
     fds: &[FdMapEntry],
+    ver1: Ver1<'_>,
     argv: &[CString],
     envp: &[CString],
 ) -> io::Error {
@@ -263,6 +308,7 @@ pub fn execns2(
             flags,
             program,
             fds,
+            ver1,
         },
         argv,
         envp,
@@ -325,6 +371,7 @@ pub(crate) fn call(
             flags,
             program,
             fds,
+            ver1,
         } => {
             // Reinterpreted as the kernel's u32 flags; a negative value stays invalid.
             args2.flags = u64::from(flags as u32);
@@ -346,12 +393,26 @@ pub(crate) fn call(
                 // More than u32::MAX entries: the kernel's limit refuses it anyway.
                 args2.nr_fds = u32::try_from(fds.len()).unwrap_or(u32::MAX);
             }
-            [
-                addr(&args2 as *const ExecnsArgs),
-                EXECNS_ARGS_SIZE_VER0 as u64,
-                0,
-                0,
-            ]
+            if let Some((fd, types)) = ver1.join {
+                args2.join_fd = fd;
+                args2.join_flags = types as u32;
+            }
+            if let Some(map) = ver1.uid_map {
+                args2.uid_map = addr(map.as_ptr());
+                // A page or more: the kernel refuses it (EINVAL) anyway.
+                args2.uid_map_size = u32::try_from(map.len()).unwrap_or(u32::MAX);
+            }
+            if let Some(map) = ver1.gid_map {
+                args2.gid_map = addr(map.as_ptr());
+                args2.gid_map_size = u32::try_from(map.len()).unwrap_or(u32::MAX);
+            }
+            args2.userns_flags = ver1.userns_flags;
+            let size = if ver1.is_set() {
+                EXECNS_ARGS_SIZE_VER1
+            } else {
+                EXECNS_ARGS_SIZE_VER0
+            };
+            [addr(&args2 as *const ExecnsArgs), size as u64, 0, 0]
         }
     };
     // SAFETY:
@@ -362,9 +423,10 @@ pub(crate) fn call(
     //   call, and `argv_ptrs`/`envp_ptrs`, NULL-terminated arrays of pointers
     //   to NUL-terminated strings owned by `argv`/`envp`, all alive until
     //   after the call (the slices are borrowed, the Vecs are locals).
-    //   `execns2` reads `args2` (a local, `EXECNS_ARGS_SIZE_VER0` bytes, the
-    //   size passed) and through it the same strings and arrays, `empty` (a
-    //   static string) and `fds` (`nr_fds` entries of a borrowed slice). They
+    //   `execns2` reads `args2` (a local of `EXECNS_ARGS_SIZE_VER1` bytes, at
+    //   most the size passed) and through it the same strings and arrays,
+    //   `empty` (a static string), `fds` (`nr_fds` entries of a borrowed
+    //   slice) and the id map texts (`*_map_size` bytes of borrowed slices). They
     //   write nothing into this process's memory: on success the address
     //   space is replaced and the call does not return; on failure it returns
     //   -1 with errno set. The unused arguments are passed as 0.

@@ -8,6 +8,9 @@
  * and an fd map: the new program's file table holds exactly the files the
  * map names, at its targets, without close-on-exec.
  *
+ * Also joining existing namespaces (join_fd + join_flags, as setns()) and
+ * the id maps of a new user namespace (uid_map, gid_map, userns_flags).
+ *
  * As in execns_test.c, successful calls run execns_helper, which reports
  * what it sees (fd.N=dev:ino:fdflags for each fd it starts with, argv,
  * namespaces, exe); failing calls are checked for the errno, for leaving
@@ -30,7 +33,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -202,7 +207,11 @@ static void args_map(struct execns_args *a, struct execns_fd *map, unsigned int 
 /* ------------------------------------------------------------------ */
 /* Failing calls: errno, nothing changed, the new table dropped.       */
 
-enum prep { PREP_ROOT, PREP_UNPRIV, PREP_THREADS };
+/*
+ * PREP_CONTAINER_ROOT: uid 1000, then root of a user namespace of its own
+ * (unshare_userns_mapped()): a container's root.
+ */
+enum prep { PREP_ROOT, PREP_UNPRIV, PREP_THREADS, PREP_CONTAINER_ROOT };
 
 struct fail_result {
 	struct fail_common c;
@@ -244,8 +253,11 @@ static void expect_fail(struct __test_metadata *_metadata, enum prep prep,
 
 		if (!before || !after)
 			_exit(1);
-		if (prep == PREP_UNPRIV && drop_privs())
+		if ((prep == PREP_UNPRIV || prep == PREP_CONTAINER_ROOT) &&
+		    drop_privs())
 			fail_step(&fr->c, 1);
+		if (prep == PREP_CONTAINER_ROOT && unshare_userns_mapped())
+			fail_step(&fr->c, 4);
 		if (prep == PREP_THREADS && start_threads(4))
 			fail_step(&fr->c, 2);
 		if (open_sources(NULL) || open_many_fds(src.dir) < 12)
@@ -500,13 +512,10 @@ TEST_F(e2, einval_flags_reserved_at_flags)
 		    EINVAL, "reserved " #field);			\
 } while (0)
 	RESERVED(__pad, 1);
+	/* join_flags 0 is "no join": join_fd must be 0 then. */
 	RESERVED(join_fd, FD_DIR);
-	RESERVED(join_flags, CLONE_NEWUSER);
-	RESERVED(uid_map, (uintptr_t)"0 0 1");
-	RESERVED(gid_map, (uintptr_t)"0 0 1");
-	RESERVED(uid_map_size, 5);
-	RESERVED(gid_map_size, 5);
-	RESERVED(cgroup, FD_DIR);
+	RESERVED(userns_flags, 2);
+	RESERVED(userns_flags, 1ULL << 63);
 #undef RESERVED
 
 	args_init(&a, self->s.helper);
@@ -910,6 +919,565 @@ TEST_F(e2, script_through_dirfd)
 	run2(_metadata, &self->s, r, &a, 0, &res);
 	ASSERT_RAN(r, res);
 	EXPECT_STREQ("/dev/fd/3", kv_get(r->report, "argv2", '=') ?: "");
+}
+
+/* ------------------------------------------------------------------ */
+/* Joining namespaces: join_fd + join_flags                            */
+
+#ifndef SYS_pidfd_open
+# define SYS_pidfd_open 434
+#endif
+
+/*
+ * A running container: a child that (as uid 1000 when unpriv, else root)
+ * made a user namespace with its uid and gid mapped to 0, then the
+ * namespaces of flags inside it, wrote offsets to its time namespace if
+ * asked, and waits to be killed. pidfd refers to it; nsfd (when nsname is
+ * set) is its /proc/<pid>/ns/<nsname>, opened by us.
+ */
+struct container {
+	pid_t pid;
+	int pidfd;
+	int nsfd;
+	char pidstr[16];
+};
+
+static int container_start(struct container *c, bool unpriv, int flags,
+			   const char *timens_offsets, const char *nsname)
+{
+	char path[64], ok;
+	int p[2];
+
+	memset(c, 0, sizeof(*c));
+	c->pidfd = c->nsfd = -1;
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	c->pid = fork_flushed();
+	if (c->pid < 0)
+		return -1;
+	if (c->pid == 0) {
+		close(p[0]);
+		if (unpriv && drop_privs())
+			_exit(1);
+		if (unshare_userns_mapped())
+			_exit(2);
+		if (flags && unshare(flags))
+			_exit(3);
+		if (timens_offsets &&
+		    write_file("/proc/self/timens_offsets", timens_offsets))
+			_exit(4);
+		if (write(p[1], "x", 1) != 1)
+			_exit(5);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	if (read(p[0], &ok, 1) != 1) {
+		close(p[0]);
+		waitpid(c->pid, NULL, 0);
+		c->pid = 0;
+		return -1;
+	}
+	close(p[0]);
+	snprintf(c->pidstr, sizeof(c->pidstr), "%d", (int)c->pid);
+	c->pidfd = syscall(SYS_pidfd_open, c->pid, 0);
+	if (c->pidfd < 0)
+		return -1;
+	if (nsname) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)c->pid, nsname);
+		c->nsfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (c->nsfd < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void container_stop(struct container *c)
+{
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, NULL, 0);
+	}
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	if (c->nsfd >= 0)
+		close(c->nsfd);
+	c->pid = 0;
+}
+
+/* The report's ns.<name> is the container's namespace of that type. */
+#define EXPECT_NS_OF(c, r, name) do {					\
+	char __k[32];							\
+									\
+	snprintf(__k, sizeof(__k), "ns.%s", (name));			\
+	EXPECT_EQ(ns_inode((c)->pidstr, (name)),			\
+		  (unsigned long long)kv_num((r)->report, __k, '=', -1)) { \
+		TH_LOG("%s: not the container's", __k);			\
+	}								\
+} while (0)
+
+FIXTURE(join) {
+	struct scratch s;
+	struct ns_set ns;
+	struct run r;
+	struct container c;
+};
+
+FIXTURE_VARIANT(join) {
+	int container_flags;	/* inside the container's user namespace */
+	bool unpriv;		/* container and caller uid 1000 */
+	int threads;		/* caller's threads */
+	const char *nsname;	/* join this nsfd, else the pidfd */
+	int join_flags;
+	int flags;		/* unshared after the join */
+};
+
+/* What runc's nsenter does in a C constructor, from a multithreaded caller. */
+FIXTURE_VARIANT_ADD(join, unpriv_threads10_pidfd_user_mnt) {
+	.container_flags = CLONE_NEWNS, .unpriv = true, .threads = 10,
+	.join_flags = CLONE_NEWUSER | CLONE_NEWNS,
+};
+FIXTURE_VARIANT_ADD(join, root_threads10_pidfd_user_mnt) {
+	.container_flags = CLONE_NEWNS, .threads = 10,
+	.join_flags = CLONE_NEWUSER | CLONE_NEWNS,
+};
+FIXTURE_VARIANT_ADD(join, unpriv_pidfd_all_but_pid_time) {
+	.container_flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+			   CLONE_NEWNET | CLONE_NEWCGROUP,
+	.unpriv = true,
+	.join_flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS |
+		      CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP,
+};
+FIXTURE_VARIANT_ADD(join, unpriv_threads4_nsfd_user) {
+	.unpriv = true, .threads = 4, .nsname = "user",
+	.join_flags = CLONE_NEWUSER,
+};
+FIXTURE_VARIANT_ADD(join, root_nsfd_uts) {
+	.container_flags = CLONE_NEWUTS, .nsname = "uts",
+	.join_flags = CLONE_NEWUTS,
+};
+FIXTURE_VARIANT_ADD(join, root_nsfd_net) {
+	.container_flags = CLONE_NEWNET, .nsname = "net",
+	.join_flags = CLONE_NEWNET,
+};
+/* Joined first, then the flags namespaces are made inside the joined ones. */
+FIXTURE_VARIANT_ADD(join, unpriv_threads10_user_then_newns_newuts) {
+	.container_flags = CLONE_NEWNS, .unpriv = true, .threads = 10,
+	.join_flags = CLONE_NEWUSER | CLONE_NEWNS,
+	.flags = CLONE_NEWNS | CLONE_NEWUTS,
+};
+FIXTURE_VARIANT_ADD(join, unpriv_user_then_newuser) {
+	.unpriv = true, .join_flags = CLONE_NEWUSER, .flags = CLONE_NEWUSER,
+};
+
+FIXTURE_SETUP(join)
+{
+	E2_SETUP(self);
+	REQUIRE_NS_TYPES(variant->container_flags | variant->join_flags |
+			 variant->flags);
+	ASSERT_EQ(0, container_start(&self->c, variant->unpriv,
+				     variant->container_flags, NULL,
+				     variant->nsname));
+}
+
+FIXTURE_TEARDOWN(join)
+{
+	container_stop(&self->c);
+	scratch_fini(&self->s);
+}
+
+TEST_F_TIMEOUT(join, enters_the_container, 120)
+{
+	struct execns_fd map[] = { { FD_NULL, 0 } };
+	struct run *r = &self->r;
+	struct child_result *res;
+	unsigned int joined, made;
+	struct execns_args a;
+	const char *name;
+
+	args_init(&a, self->s.helper);
+	args_map(&a, map, 1);
+	a.join_fd = variant->nsname ? self->c.nsfd : self->c.pidfd;
+	a.join_flags = variant->join_flags;
+	r->flags = variant->flags;
+	r->unpriv = variant->unpriv;
+	r->threads = variant->threads;
+	r->env[0] = "EXECNS_SETHOSTNAME=1";
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	ASSERT_RAN(r, res);
+	if (variant->threads) {
+		EXPECT_EQ(variant->threads + 1, res->nthreads);
+	}
+	EXPECT_EQ(1, kv_num(r->report, "threads", '=', -1));
+	/* What changed: the joined namespaces and those of flags. */
+	ASSERT_NS_CHANGED(&self->ns, r, variant->join_flags | variant->flags);
+	joined = ns_expected_change(variant->join_flags);
+	made = ns_expected_change(variant->flags);
+	for (size_t i = 0; i < NR_NS; i++) {
+		name = ns_names[i];
+		if ((joined & (1u << i)) && !(made & (1u << i)))
+			EXPECT_NS_OF(&self->c, r, name);
+		/* Made by flags: neither ours nor the container's. */
+		if (made & (1u << i)) {
+			char k[32];
+
+			snprintf(k, sizeof(k), "ns.%s", name);
+			EXPECT_NE(ns_inode(self->c.pidstr, name),
+				  (unsigned long long)kv_num(r->report, k, '=', -1));
+		}
+	}
+	if (variant->join_flags & CLONE_NEWUSER) {
+		/* The container maps our uid to 0: root there, every capability. */
+		if (!(variant->flags & CLONE_NEWUSER)) {
+			EXPECT_STREQ("0 0 0", kv_get(r->report, "uid", '=') ?: "?");
+			EXPECT_STREQ("000001ffffffffff",
+				     kv_get(r->report, "cap_eff", '=') ?: "?");
+		} else {
+			/* A new user namespace inside, without maps. */
+			EXPECT_STREQ("65534 65534 65534",
+				     kv_get(r->report, "uid", '=') ?: "?");
+		}
+	}
+	if (variant->join_flags & CLONE_NEWNS)
+		EXPECT_STREQ("/", kv_get(r->report, "cwd", '=') ?: "?");
+	if ((variant->join_flags & CLONE_NEWUSER) &&
+	    ((variant->join_flags | variant->flags) & CLONE_NEWUTS))
+		EXPECT_STREQ("0", kv_get(r->report, "sethostname", '=') ?: "?");
+	ASSERT_FDS(r, "0");
+}
+
+/*
+ * A time namespace nobody has entered yet (the container's
+ * time_for_children, with a monotonic offset of 10 days): the new program
+ * reads its clocks through it, vDSO included.
+ */
+TEST_F_TIMEOUT(e2, join_fresh_time_namespace, 120)
+{
+	struct run *r = &self->r;
+	struct child_result *res;
+	struct container c;
+	struct execns_args a;
+	struct timespec now;
+
+	REQUIRE_NS_TYPES(CLONE_NEWTIME);
+	ASSERT_EQ(0, container_start(&c, false, CLONE_NEWTIME, "monotonic 864000 0",
+				     "time_for_children"));
+	args_init(&a, self->s.helper);
+	a.join_fd = c.nsfd;
+	a.join_flags = CLONE_NEWTIME;
+	r->env[0] = "EXECNS_CLOCK=1";
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	EXPECT_GE(kv_num(r->report, "monotonic", '=', -1), now.tv_sec + 864000 - 60);
+	EXPECT_EQ(ns_inode(c.pidstr, "time_for_children"),
+		  (unsigned long long)kv_num(r->report, "ns.time", '=', -1));
+	container_stop(&c);
+	ASSERT_RAN(r, res);
+}
+
+/* Each refused join: a precise errno, nothing changed. */
+FIXTURE(join_fail) {
+	struct scratch s;
+	struct ns_set ns;
+	struct run r;
+	struct container root_c;	/* made by root */
+	struct container user_c;	/* made by uid 1000 */
+};
+
+FIXTURE_VARIANT(join_fail) {
+	enum prep prep;
+	int flags;
+};
+
+FIXTURE_VARIANT_ADD(join_fail, root) { .prep = PREP_ROOT };
+FIXTURE_VARIANT_ADD(join_fail, threads_newuser) {
+	.prep = PREP_THREADS, .flags = CLONE_NEWUSER
+};
+FIXTURE_VARIANT_ADD(join_fail, unpriv) { .prep = PREP_UNPRIV };
+FIXTURE_VARIANT_ADD(join_fail, container_root_newuser) {
+	.prep = PREP_CONTAINER_ROOT, .flags = CLONE_NEWUSER
+};
+
+FIXTURE_SETUP(join_fail)
+{
+	E2_SETUP(self);
+	ASSERT_EQ(0, container_start(&self->root_c, false, CLONE_NEWNS | CLONE_NEWUTS,
+				     NULL, "user"));
+	ASSERT_EQ(0, container_start(&self->user_c, true, CLONE_NEWNS, NULL, "user"));
+}
+
+FIXTURE_TEARDOWN(join_fail)
+{
+	container_stop(&self->root_c);
+	container_stop(&self->user_c);
+	scratch_fini(&self->s);
+}
+
+TEST_F_TIMEOUT(join_fail, errors, 180)
+{
+	struct execns_fd map[] = { { FD_PIPE_W, 3 } };
+	const struct {
+		int fd;
+		unsigned int join_flags;
+		int err;
+		const char *what;
+		bool root_only;		/* the caller may join it: root only */
+	} cases[] = {
+		{ FD_NOT_OPEN, CLONE_NEWUSER, EBADF, "join_fd not open" },
+		{ -1, CLONE_NEWUSER, EBADF, "join_fd -1" },
+		{ FD_MARKER, CLONE_NEWUSER, EINVAL, "join_fd a regular file" },
+		{ self->user_c.nsfd, CLONE_NEWNS, EINVAL,
+		  "user ns fd, join_flags CLONE_NEWNS" },
+		{ self->user_c.nsfd, CLONE_NEWUSER | CLONE_NEWNS, EINVAL,
+		  "user ns fd, join_flags user|mnt" },
+		{ self->user_c.pidfd, CLONE_SYSVSEM, EINVAL,
+		  "pidfd, join_flags CLONE_SYSVSEM" },
+		{ self->user_c.pidfd, CLONE_NEWUSER | CLONE_VM, EINVAL,
+		  "pidfd, join_flags with CLONE_VM" },
+		/* setns() rules: userns_install() refuses our own namespace. */
+		{ -2, CLONE_NEWUSER, EINVAL, "our own user ns" },
+		/* Not root, not the owner: EPERM. */
+		{ self->root_c.nsfd, CLONE_NEWUSER, EPERM,
+		  "a user ns root made", true },
+		{ self->root_c.pidfd, CLONE_NEWUTS, EPERM,
+		  "the uts ns of a container root made", true },
+		{ self->root_c.pidfd, CLONE_NEWUSER | CLONE_NEWNS, EPERM,
+		  "user+mnt of a container root made", true },
+	};
+	struct execns_args a;
+	char what[160];
+	int own;
+
+	own = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, own);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (cases[i].root_only && variant->prep != PREP_UNPRIV &&
+		    variant->prep != PREP_CONTAINER_ROOT)
+			continue;
+		/* A container root's own user ns is not ours: skip that row. */
+		if (cases[i].fd == -2 && variant->prep == PREP_CONTAINER_ROOT)
+			continue;
+		args_init(&a, self->s.helper);
+		args_map(&a, map, 1);
+		a.join_fd = cases[i].fd == -2 ? own : cases[i].fd;
+		a.join_flags = cases[i].join_flags;
+		snprintf(what, sizeof(what), "%s (flags %#x)", cases[i].what,
+			 variant->flags);
+		expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
+			    cases[i].err, what);
+	}
+	/* A container's root joins a sibling container of the same uid. */
+	if (variant->prep == PREP_CONTAINER_ROOT) {
+		args_init(&a, self->s.helper);
+		args_map(&a, map, 1);
+		a.join_fd = self->user_c.nsfd;
+		a.join_flags = CLONE_NEWUSER;
+		expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
+			    EPERM, "a sibling container's user ns");
+	}
+	/* A joined user ns is not the parent of ours: its maps are EPERM. */
+	if (variant->flags & CLONE_NEWUSER && variant->prep == PREP_UNPRIV) {
+		args_init(&a, self->s.helper);
+		args_map(&a, map, 1);
+		a.join_fd = self->user_c.nsfd;
+		a.join_flags = CLONE_NEWUSER;
+		a.uid_map = (uintptr_t)"0 0 1";
+		a.uid_map_size = 5;
+		expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
+			    EPERM, "maps of a user ns made in a joined one");
+	}
+	close(own);
+}
+
+/* ------------------------------------------------------------------ */
+/* The id maps of the new user namespace                               */
+
+FIXTURE(maps) {
+	struct scratch s;
+	struct ns_set ns;
+	struct run r;
+};
+
+FIXTURE_VARIANT(maps) {
+	bool unpriv;
+	int threads;
+	int flags;
+	const char *uid_map, *gid_map;
+	bool deny;
+	const char *want_uid, *want_gid, *want_setgroups;
+	const char *want_uid_map;	/* as /proc/self/uid_map shows it */
+};
+
+/* unshare -r in the call: root in the new namespace, one mapping each. */
+FIXTURE_VARIANT_ADD(maps, unpriv_threads10_root_map) {
+	.unpriv = true, .threads = 10, .flags = CLONE_NEWUSER | CLONE_NEWNS,
+	.uid_map = "0 1000 1\n", .gid_map = "0 1000 1", .deny = true,
+	.want_uid = "0 0 0", .want_gid = "0 0 0", .want_setgroups = "deny",
+	.want_uid_map = "0 1000 1",
+};
+FIXTURE_VARIANT_ADD(maps, unpriv_uid_only) {
+	.unpriv = true, .flags = CLONE_NEWUSER,
+	.uid_map = "1000 1000 1",
+	.want_uid = "1000 1000 1000", .want_gid = "65534 65534 65534",
+	.want_setgroups = "allow", .want_uid_map = "1000 1000 1",
+};
+FIXTURE_VARIANT_ADD(maps, unpriv_deny_only) {
+	.unpriv = true, .flags = CLONE_NEWUSER, .deny = true,
+	.want_uid = "65534 65534 65534", .want_setgroups = "deny",
+	.want_uid_map = "none",
+};
+/* Root maps ranges, with setgroups allowed. */
+FIXTURE_VARIANT_ADD(maps, root_ranges) {
+	.flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS,
+	.uid_map = "0 100000 65536\n65536 0 1\n", .gid_map = "0 100000 65536",
+	.want_uid = "65536 65536 65536", .want_gid = "65534 65534 65534",
+	.want_setgroups = "allow", .want_uid_map = "0 100000 65536",
+};
+
+FIXTURE_SETUP(maps)
+{
+	E2_SETUP(self);
+	REQUIRE_NS_TYPES(variant->flags);
+}
+
+FIXTURE_TEARDOWN(maps)
+{
+	scratch_fini(&self->s);
+}
+
+TEST_F_TIMEOUT(maps, written_before_the_program_starts, 120)
+{
+	struct run *r = &self->r;
+	struct child_result *res;
+	struct execns_args a;
+
+	args_init(&a, self->s.helper);
+	if (variant->uid_map) {
+		a.uid_map = (uintptr_t)variant->uid_map;
+		a.uid_map_size = strlen(variant->uid_map);
+	}
+	if (variant->gid_map) {
+		a.gid_map = (uintptr_t)variant->gid_map;
+		a.gid_map_size = strlen(variant->gid_map);
+	}
+	a.userns_flags = variant->deny ? EXECNS_USERNS_SETGROUPS_DENY : 0;
+	r->flags = variant->flags;
+	r->unpriv = variant->unpriv;
+	r->threads = variant->threads;
+	r->env[0] = "EXECNS_MAPS=1";
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	ASSERT_RAN(r, res);
+	ASSERT_NS_CHANGED(&self->ns, r, variant->flags);
+	EXPECT_STREQ(variant->want_uid, kv_get(r->report, "uid", '=') ?: "?");
+	if (variant->want_gid)
+		EXPECT_STREQ(variant->want_gid, kv_get(r->report, "gid", '=') ?: "?");
+	EXPECT_STREQ(variant->want_setgroups,
+		     kv_get(r->report, "setgroups", '=') ?: "?");
+	EXPECT_STREQ(variant->want_uid_map, kv_get(r->report, "uid_map", '=') ?: "?");
+	/* Root in the new namespace keeps its capabilities over exec. */
+	EXPECT_STREQ(strcmp(variant->want_uid, "0 0 0") ? "0000000000000000" :
+		     "000001ffffffffff", kv_get(r->report, "cap_eff", '=') ?: "?");
+}
+
+/* Each refused map: a precise errno, nothing changed. */
+FIXTURE(maps_fail) {
+	struct scratch s;
+	struct ns_set ns;
+	struct run r;
+};
+
+FIXTURE_VARIANT(maps_fail) {
+	enum prep prep;
+};
+
+FIXTURE_VARIANT_ADD(maps_fail, root) { .prep = PREP_ROOT };
+FIXTURE_VARIANT_ADD(maps_fail, unpriv) { .prep = PREP_UNPRIV };
+FIXTURE_VARIANT_ADD(maps_fail, threads) { .prep = PREP_THREADS };
+
+FIXTURE_SETUP(maps_fail)
+{
+	E2_SETUP(self);
+}
+
+FIXTURE_TEARDOWN(maps_fail)
+{
+	scratch_fini(&self->s);
+}
+
+TEST_F_TIMEOUT(maps_fail, errors, 180)
+{
+	static char page[65536];
+	const struct {
+		unsigned long long flags;
+		const char *uid_map, *gid_map;
+		size_t uid_size, gid_size;	/* 0: strlen */
+		unsigned long long userns_flags;
+		int err;
+		const char *what;
+		bool unpriv_only;
+	} cases[] = {
+		{ 0, "0 0 1", NULL, 0, 0, 0, EINVAL, "uid_map without CLONE_NEWUSER" },
+		{ CLONE_NEWNS, NULL, "0 0 1", 0, 0, 0, EINVAL,
+		  "gid_map without CLONE_NEWUSER" },
+		{ 0, NULL, NULL, 0, 0, EXECNS_USERNS_SETGROUPS_DENY, EINVAL,
+		  "userns_flags without CLONE_NEWUSER" },
+		{ CLONE_NEWUSER, "0 0 1", NULL, 1, 0, 0, EINVAL, "truncated uid_map" },
+		{ CLONE_NEWUSER, "0 0", NULL, 0, 0, 0, EINVAL, "two fields" },
+		{ CLONE_NEWUSER, "0 0 0", NULL, 0, 0, 0, EINVAL, "count 0" },
+		{ CLONE_NEWUSER, "0 0 1\n0 5 1", NULL, 0, 0, 0, EINVAL, "overlap" },
+		{ CLONE_NEWUSER, "x 0 1", NULL, 0, 0, 0, EINVAL, "not a number" },
+		{ CLONE_NEWUSER, page, NULL, 4096, 0, 0, EINVAL, "uid_map of a page" },
+		{ CLONE_NEWUSER, NULL, page, 0, 4096, 0, EINVAL, "gid_map of a page" },
+		{ CLONE_NEWUSER, "0 1000 1", "0 0 1\n0 0 1", 0, 0, 0, EINVAL,
+		  "valid uid_map, bad gid_map" },
+		{ CLONE_NEWUSER, "0 0 1", NULL, 0, 0, 0, EPERM,
+		  "uid 1000 maps uid 0", true },
+		{ CLONE_NEWUSER, "0 1000 2", NULL, 0, 0, 0, EPERM,
+		  "uid 1000 maps two uids", true },
+		{ CLONE_NEWUSER, NULL, "0 1000 1", 0, 0, 0, EPERM,
+		  "uid 1000 maps its gid without setgroups deny", true },
+		{ CLONE_NEWUSER, "0 1000 1", "0 1000 1", 0, 0, 0, EPERM,
+		  "valid uid_map, then a gid_map without deny", true },
+	};
+	struct execns_args a;
+	void *bad;
+
+	memset(page, '1', sizeof(page));
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (cases[i].unpriv_only && variant->prep != PREP_UNPRIV)
+			continue;
+		args_init(&a, self->s.helper);
+		if (cases[i].uid_map) {
+			a.uid_map = (uintptr_t)cases[i].uid_map;
+			a.uid_map_size = cases[i].uid_size ?: strlen(cases[i].uid_map);
+		}
+		if (cases[i].gid_map) {
+			a.gid_map = (uintptr_t)cases[i].gid_map;
+			a.gid_map_size = cases[i].gid_size ?: strlen(cases[i].gid_map);
+		}
+		a.userns_flags = cases[i].userns_flags;
+		expect_fail(_metadata, variant->prep, &a, sizeof(a), cases[i].flags,
+			    cases[i].err, cases[i].what);
+	}
+
+	/* Pointer and size: both or neither. */
+	args_init(&a, self->s.helper);
+	a.uid_map = (uintptr_t)"0 0 1";
+	expect_fail(_metadata, variant->prep, &a, sizeof(a), CLONE_NEWUSER, EINVAL,
+		    "uid_map without its size");
+	args_init(&a, self->s.helper);
+	a.gid_map_size = 5;
+	expect_fail(_metadata, variant->prep, &a, sizeof(a), CLONE_NEWUSER, EINVAL,
+		    "gid_map_size without gid_map");
+
+	bad = mmap(NULL, getpagesize(), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, bad);
+	args_init(&a, self->s.helper);
+	a.uid_map = (uintptr_t)bad;
+	a.uid_map_size = 5;
+	expect_fail(_metadata, variant->prep, &a, sizeof(a), CLONE_NEWUSER, EFAULT,
+		    "unmapped uid_map");
+	munmap(bad, getpagesize());
 }
 
 /* ------------------------------------------------------------------ */

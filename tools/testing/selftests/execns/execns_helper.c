@@ -21,6 +21,10 @@
  *   EXECNS_SETHOSTNAME=1   sethostname(current name): errno (0 = allowed).
  *   EXECNS_PROBE=path      open(path, O_CREAT|O_EXCL): errno (0 = created).
  *   EXECNS_CHDIR=path      chdir(path): errno.
+ *   EXECNS_MAPS=1          uid_map, gid_map: the first line of
+ *                          /proc/self/{uid,gid}_map, blanks squeezed
+ *                          ("0 1000 1", "none" if empty); setgroups.
+ *   EXECNS_CLOCK=1         monotonic: CLOCK_MONOTONIC in seconds (vDSO).
  *   EXECNS_UIDTABLE=1      copy /proc/self/uid_table (uid_table.<key>).
  *   EXECNS_EPOLL=max       add epoll watches until failure; report count.
  *   EXECNS_PIPES=max       create pipes until one gets less than the
@@ -48,6 +52,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +124,34 @@ static void report_status_field(const char *status, const char *field,
 	const char *v = kv_get(status, field, ':');
 
 	add("%s=%s\n", key, v ? v : "missing");
+}
+
+/* The first line of /proc/self/<name> as key=value, blanks squeezed. */
+static void report_proc_line(const char *name)
+{
+	char buf[256], out[256], path[64];
+	size_t o = 0;
+	bool blank = true;
+
+	snprintf(path, sizeof(path), "/proc/self/%s", name);
+	if (read_file(path, buf, sizeof(buf)) < 0) {
+		add("%s=unreadable\n", name);
+		return;
+	}
+	for (char *p = buf; *p && *p != '\n' && o < sizeof(out) - 1; p++) {
+		if (*p == ' ' || *p == '\t') {
+			if (!blank)
+				out[o++] = ' ';
+			blank = true;
+		} else {
+			out[o++] = *p;
+			blank = false;
+		}
+	}
+	while (o && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+	add("%s=%s\n", name, o ? out : "none");
 }
 
 static long uid_table_value(const char *key)
@@ -442,6 +475,17 @@ int main(int argc, char **argv, char **envp)
 	val = getenv("EXECNS_CHDIR");
 	if (val)
 		add("chdir=%d\n", chdir(val) ? errno : 0);
+	if (getenv("EXECNS_MAPS")) {
+		report_proc_line("uid_map");
+		report_proc_line("gid_map");
+		report_proc_line("setgroups");
+	}
+	if (getenv("EXECNS_CLOCK")) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		add("monotonic=%lld\n", (long long)ts.tv_sec);
+	}
 	if (getenv("EXECNS_UIDTABLE"))
 		do_uid_table();
 	val = getenv("EXECNS_EPOLL");

@@ -2,6 +2,7 @@
 
 use std::ffi::OsString;
 use std::io::{self, Write};
+use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, ValueEnum};
@@ -202,9 +203,19 @@ pub struct Cli {
     /// only argv[0]; needs execns2(2)
     #[arg(long, value_name = "FD", value_parser = parse_fd)]
     pub exec_fd: Option<i32>,
+    /// first join the namespaces of process PID that differ from execns's own
+    /// (user, mount, UTS, IPC, network, PID, cgroup, time; as nsenter --all
+    /// --target PID), at exec time, then unshare the options' namespaces
+    /// inside them; needs execns2(2)
+    #[arg(long, value_name = "PID", value_parser = clap::value_parser!(i32).range(1..))]
+    pub join: Option<i32>,
     /// do not warn about streams that cannot be passed on
     #[arg(short = 'q', long)]
     pub quiet: bool,
+    /// execns2(2) writes the new user namespace's maps and setgroups (-r,
+    /// --setgroups): no user-namespace helper (set by `run`).
+    #[arg(skip)]
+    pub maps_in_call: bool,
     /// the program to run, and its arguments (default: $SHELL, as a login
     /// shell)
     #[arg(trailing_var_arg = true, value_name = "PROGRAM", num_args = 1..)]
@@ -260,10 +271,30 @@ impl Cli {
     }
 
     /// Whether the user-namespace helper (see `mapper`) must run: a new user
-    /// namespace with `--map-root-user` or `--setgroups`.
+    /// namespace with `--map-root-user` or `--setgroups`, on a kernel where
+    /// execns2(2) cannot write them in the call.
     pub fn needs_helper(&self) -> bool {
-        self.namespaces().contains(Namespaces::USER)
+        !self.maps_in_call
+            && self.namespaces().contains(Namespaces::USER)
             && (self.map_root_user || self.setgroups.is_some())
+    }
+
+    /// What execns2(2) does in the call for the options: the new user
+    /// namespace's maps and setgroups (with [`Cli::maps_in_call`]), and the
+    /// namespaces to join (`join`: a pidfd of `--join`'s process and the
+    /// types that differ from ours).
+    pub fn set_in_call(&self, call: &mut Execns, join: Option<(i32, Namespaces)>) {
+        if self.maps_in_call && self.namespaces().contains(Namespaces::USER) {
+            if self.map_root_user {
+                call.map_root_user();
+            }
+            if self.setgroups == Some(SetGroups::Deny) {
+                call.setgroups_deny(true);
+            }
+        }
+        if let Some((fd, types)) = join.filter(|(_, t)| !t.is_empty()) {
+            call.join(fd, types);
+        }
     }
 
     /// Whether a second stage must run in the new namespaces before the
@@ -519,7 +550,9 @@ pub fn parse_simple(args: &[OsString]) -> Option<Cli> {
         no_stdio: false,
         keep_fd: Vec::new(),
         exec_fd: None,
+        join: None,
         quiet: false,
+        maps_in_call: false,
         command: Vec::new(),
     };
     let set = |cli: &mut Cli, f: Option<&(u8, &str, FlagField)>| -> Option<()> {
@@ -662,7 +695,7 @@ pub fn default_shell(var: Option<OsString>) -> (OsString, OsString) {
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {
-    let cli = match parse(args) {
+    let mut cli = match parse(args) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -698,16 +731,29 @@ pub fn run(args: Vec<OsString>) -> u8 {
     };
 
     // With execns2 the caller's streams travel in the fd map: no stream
-    // holder, and no second stage unless an option needs one.
+    // holder, and no second stage unless an option needs one; the user
+    // namespace's maps are written in the call.
     let have2 = fd_map_available();
-    if !have2 && (!cli.keep_fd.is_empty() || cli.exec_fd.is_some()) {
+    if !have2 && (!cli.keep_fd.is_empty() || cli.exec_fd.is_some() || cli.join.is_some()) {
         err_line(
             &shown,
-            "--keep-fd and --exec-fd need execns2(2) (no /sys/kernel/execns/execns2_nr, \
-             or EXECNS_NO_EXECNS2 is set)",
+            "--keep-fd, --exec-fd and --join need execns2(2) (no \
+             /sys/kernel/execns/execns2_nr, or EXECNS_NO_EXECNS2 is set)",
         );
         return status::EXECNS_FAILED;
     }
+    cli.maps_in_call = have2;
+    let join = match cli.join.map(os::join_target).transpose() {
+        Ok(j) => j,
+        Err(e) => {
+            err_line(
+                &format!("--join {}", cli.join.unwrap_or_default()),
+                &execns::error_message(&e),
+            );
+            return status::EXECNS_FAILED;
+        }
+    };
+    let join_arg = join.as_ref().map(|(fd, t)| (fd.as_raw_fd(), *t));
     let fd_map = !cli.no_stdio && have2;
     let streams = if fd_map {
         match map_streams(&cli) {
@@ -723,6 +769,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         if let Some(fd) = cli.exec_fd {
             call.exec_fd(fd);
         }
+        cli.set_in_call(&mut call, join_arg);
         // The program gets the caller's signal state (see `os`): this path
         // leaves SIGCHLD and the mask alone.
         let err = exec_in(&mut call, ns, streams.as_ref(), &cli.keep_fd, None);
@@ -807,6 +854,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
             call.arg(s.encode());
         }
         call.arg(&resolved).arg(&arg0).args(prog_args);
+        cli.set_in_call(&mut call, join_arg);
         // Stage 2 records the caller's SIGPIPE disposition in turn.
         let err = exec_in(&mut call, ns, streams.as_ref(), &cli.keep_fd, cli.exec_fd);
         if let Some(mut child) = helper {

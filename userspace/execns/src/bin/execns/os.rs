@@ -32,7 +32,7 @@
 
 use std::ffi::{CString, OsStr, OsString};
 use std::io;
-use std::os::fd::RawFd;
+use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -74,6 +74,45 @@ pub fn sigpipe_ignored_at_start() -> bool {
 
 /// Whether the disposition of `SIGPIPE` at startup was recorded (always,
 /// where the C library runs `.init_array`).
+/// `--join PID`: a pidfd of process `pid` and the namespace types in which it
+/// differs from this process (those `setns(2)` would change; joining one's
+/// own user namespace is EINVAL). Types the kernel does not have are left
+/// out.
+pub fn join_target(pid: i32) -> io::Result<(OwnedFd, execns::Namespaces)> {
+    use execns::Namespaces;
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: pidfd_open takes a pid and flags and returns a new fd or -1; no
+    // memory is passed.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: a new fd, owned by nothing else.
+    let pidfd = unsafe { OwnedFd::from_raw_fd(fd as RawFd) };
+    let mut types = Namespaces::empty();
+    for (name, flag) in [
+        ("user", Namespaces::USER),
+        ("mnt", Namespaces::MOUNT),
+        ("uts", Namespaces::UTS),
+        ("ipc", Namespaces::IPC),
+        ("net", Namespaces::NET),
+        ("pid", Namespaces::PID),
+        ("cgroup", Namespaces::CGROUP),
+        ("time", Namespaces::TIME),
+    ] {
+        let theirs = match std::fs::metadata(format!("/proc/{pid}/ns/{name}")) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        let ours = std::fs::metadata(format!("/proc/self/ns/{name}"))?;
+        if (theirs.dev(), theirs.ino()) != (ours.dev(), ours.ino()) {
+            types |= flag;
+        }
+    }
+    Ok((pidfd, types))
+}
+
 #[cfg(test)]
 pub fn sigpipe_recorded() -> bool {
     SIGPIPE_AT_START.load(Ordering::Relaxed) != UNKNOWN
