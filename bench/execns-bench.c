@@ -19,6 +19,10 @@
  *                     are open during these figures only)
  *   fdmap.<f>.manual  fork + dup2 x3 (the same files onto 0-2) + close_range(3, ~0U, 0)
  *                     + unshare(f) + execve(target) + wait
+ *   join.user_mnt.execns2  fork + execns2(join the user and mount namespaces of a
+ *                     waiting "container" process by its pidfd) + wait (issue 14 item 5)
+ *   join.user_mnt.setns    fork + setns(its user ns fd) + setns(its mnt ns fd) + execve
+ *                     + wait: the same from a single-threaded caller, which setns allows
  *   setuid.<N>        setresuid(u, u, 0) + setresuid(0, 0, 0) with N live users
  *                     (each holds a user_struct through a pipe it created)
  *   cli.<s>.<cmd>     fork + exec of a command + wait (issue 15 item 4), the child's
@@ -142,7 +146,10 @@ static long sys_execns(int flags, const char *path, char *const argv[], char *co
 
 /* ---- fork + exec + wait cycles ------------------------------------------------ */
 
-enum how { HOW_EXIT, HOW_EXECVE, HOW_EXECNS, HOW_UNSHARE, HOW_FDMAP_EXECNS2, HOW_FDMAP_MANUAL };
+enum how {
+	HOW_EXIT, HOW_EXECVE, HOW_EXECNS, HOW_UNSHARE, HOW_FDMAP_EXECNS2, HOW_FDMAP_MANUAL,
+	HOW_JOIN_EXECNS2, HOW_JOIN_SETNS,
+};
 
 static char *targv[] = { "execns-bench-target", NULL };
 static char *tenvp[] = { NULL };
@@ -202,6 +209,90 @@ static long sys_execns2_map(int flags)
 	return syscall(__NR_execns2, &a, sizeof(a));
 }
 
+/*
+ * The join figures' container: a child in a user namespace of its own (root
+ * mapped to root) and a mount namespace, waiting; its pidfd and namespace fds
+ * (close-on-exec) are open during these figures only.
+ */
+static pid_t join_pid = -1;
+static int join_pidfd = -1, join_userfd = -1, join_mntfd = -1;
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n = -1;
+
+	if (fd >= 0) {
+		n = write(fd, s, strlen(s));
+		close(fd);
+	}
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+static void join_close(void)
+{
+	if (join_pid > 0) {
+		kill(join_pid, SIGKILL);
+		waitpid(join_pid, NULL, 0);
+	}
+	close(join_pidfd);
+	close(join_userfd);
+	close(join_mntfd);
+	join_pid = join_pidfd = join_userfd = join_mntfd = -1;
+}
+
+static int join_open(void)
+{
+	char path[64], c;
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	join_pid = fork();
+	if (join_pid < 0)
+		return -1;
+	if (join_pid == 0) {
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) ||
+		    write_str("/proc/self/uid_map", "0 0 1") ||
+		    write_str("/proc/self/setgroups", "deny") ||
+		    write_str("/proc/self/gid_map", "0 0 1") || write(p[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1) {
+		close(p[0]);
+		join_close();
+		return -1;
+	}
+	close(p[0]);
+	join_pidfd = syscall(SYS_pidfd_open, join_pid, 0);
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)join_pid);
+	join_userfd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)join_pid);
+	join_mntfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (join_pidfd < 0 || join_userfd < 0 || join_mntfd < 0) {
+		join_close();
+		return -1;
+	}
+	return 0;
+}
+
+static long sys_execns2_join(void)
+{
+	struct execns_args a = {
+		.pathname = (uintptr_t)target,
+		.argv = (uintptr_t)targv,
+		.envp = (uintptr_t)tenvp,
+		.dirfd = AT_FDCWD,
+		.join_fd = join_pidfd,
+		.join_flags = CLONE_NEWUSER | CLONE_NEWNS,
+	};
+
+	return syscall(__NR_execns2, &a, sizeof(a));
+}
+
 /* fork(), or exit: a benchmark without its children measures nothing. */
 static pid_t fork_or_exit(void)
 {
@@ -256,6 +347,14 @@ static int cycle(enum how how, int flags)
 			if (syscall(SYS_close_range, 3, ~0U, 0))
 				_exit(121);
 			if (unshare(flags))
+				_exit(120);
+			execve(target, targv, tenvp);
+			break;
+		case HOW_JOIN_EXECNS2:
+			sys_execns2_join();
+			break;
+		case HOW_JOIN_SETNS:
+			if (setns(join_userfd, CLONE_NEWUSER) || setns(join_mntfd, CLONE_NEWNS))
 				_exit(120);
 			execve(target, targv, tenvp);
 			break;
@@ -344,6 +443,25 @@ static void bench_pair(const struct pair *p, int rep)
 	}
 	if (p->files)
 		fdmap_close();
+}
+
+/* join.user_mnt.{setns,execns2}: the alternative, then ours. */
+static void bench_join(int rep)
+{
+	if (!wanted("join.user_mnt.setns") && !wanted("join.user_mnt.execns2"))
+		return;
+	if (join_open()) {
+		printf("BENCH-ERROR name=join cannot start the container: %s\n", strerror(errno));
+		failures++;
+		return;
+	}
+	if (wanted("join.user_mnt.setns"))
+		bench_cycle("join.user_mnt.setns", HOW_JOIN_SETNS, 0, 100, rep);
+	if (wanted("join.user_mnt.execns2") && have_execns2)
+		bench_cycle("join.user_mnt.execns2", HOW_JOIN_EXECNS2, 0, 100, rep);
+	else if (wanted("join.user_mnt.execns2") && rep == 0)
+		printf("BENCH-SKIP name=join.user_mnt.execns2 reason=ENOSYS\n");
+	join_close();
 }
 
 /* ---- the CLI against busybox unshare (issue 15) ---------------------------------- */
@@ -661,6 +779,7 @@ int main(int argc, char **argv)
 		}
 		for (unsigned int w = 0; w < sizeof(pairs) / sizeof(pairs[0]); w++)
 			bench_pair(&pairs[w], r);
+		bench_join(r);
 		/* the CLI and busybox unshare, alternating within each repetition */
 		for (int k = CLI_NULL; k <= CLI_PIPE; k++) {
 			bench_cli("unshare", k, 50, r);

@@ -14,7 +14,7 @@ set -euo pipefail
 BINDGEN_VERSION=${BINDGEN_VERSION:-0.73.2}
 PKGS="clang-19 libclang-19-dev lld-19 llvm-19 bc bison flex libelf-dev libssl-dev cpio
 qemu-system-x86 busybox-static linux-source-6.12 python3 make gcc libc6-dev patch xz-utils
-gzip diffutils file rsync groff-base linux-config-6.12"
+gzip diffutils file rsync groff-base linux-config-6.12 golang-go"
 PKGS_ARM64="qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
 [ "$ARCH" != arm64 ] || PKGS="$PKGS $PKGS_ARM64"
 

@@ -17,7 +17,7 @@ RUN_AS=${RUN_AS:-/bin/execns-run-as-uid}
 BLOCK_SIGNALS=${BLOCK_SIGNALS:-${BINDIR:-/bin}/execns-block-signals}
 TEST_UID=${TEST_UID:-1000}
 T=${TMPDIR:-/tmp}/execns-cli.$$
-PLAN=83
+PLAN=89
 
 echo "TAP version 13"
 if [ ! -x "$EXECNS" ]; then
@@ -801,6 +801,82 @@ else
 	show "$T/err"
 	checkx "-U --setgroups deny as uid $TEST_UID: written by the helper" \
 		'[ $st = 0 ] && [ "$(cat "$T/usg")" = deny ]'
+fi
+
+# --join PID (execns2): enter a running container at exec time; and -r
+# through the call's id maps (no helper), as the EXECNS_NO_EXECNS2 fallback.
+JOIN_TESTS="--join: a container's user+mnt+uts as uid $TEST_UID
+--join then -u: a new UTS namespace inside the container's
+--join: uid $TEST_UID may not join a container root made: 125, EPERM
+--join: no such process: 125
+--join without execns2: 125, says it needs execns2
+-r with the execns-only fallback (helper): same maps and setgroups"
+if [ ! -x "$RUN_AS" ] || [ ! -e /sys/kernel/execns/execns2_nr ]; then
+	echo "$JOIN_TESTS" | while read -r t; do
+		skip "$t" "needs $RUN_AS and execns2"
+	done
+	n=$((n + 6))
+else
+	rm -f "$T/ready" "$T/rready"
+	"$RUN_AS" "$TEST_UID" "$EXECNS" -r -m -u --stdout /dev/null -- /bin/sh -c \
+		"hostname ctr-$$ && echo ready > '$T/ready' && exec sleep 1000" 2>"$T/cerr" &
+	cpid=$!
+	"$EXECNS" -u -i --stdout /dev/null -- /bin/sh -c \
+		"echo ready > '$T/rready' && exec sleep 1000" 2>>"$T/cerr" &
+	rpid=$!
+	i=0
+	while { [ ! -s "$T/ready" ] || [ ! -s "$T/rready" ]; } && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	show "$T/cerr"
+	"$RUN_AS" "$TEST_UID" "$EXECNS" --join $cpid --stdout "$T/j.out" -- /bin/sh -c \
+		'readlink /proc/self/ns/user /proc/self/ns/mnt /proc/self/ns/uts; hostname; id -u' \
+		2>"$T/err"
+	st=$?
+	want=$(readlink /proc/$cpid/ns/user /proc/$cpid/ns/mnt /proc/$cpid/ns/uts)
+	diag "--join $cpid: status $st: $(tr '\n' ' ' < "$T/j.out" 2>/dev/null)"
+	show "$T/err"
+	checkx "--join: a container's user+mnt+uts as uid $TEST_UID" \
+		'[ $st = 0 ] && [ "$(head -n 3 "$T/j.out")" = "$want" ] &&
+		 [ "$(sed -n 4p "$T/j.out")" = "ctr-$$" ] && [ "$(sed -n 5p "$T/j.out")" = 0 ]'
+
+	"$RUN_AS" "$TEST_UID" "$EXECNS" --join $cpid -u --stdout "$T/ju.out" -- /bin/sh -c \
+		'readlink /proc/self/ns/user /proc/self/ns/uts; hostname; hostname inner && hostname' \
+		2>"$T/err"
+	st=$?
+	show "$T/err"
+	checkx "--join then -u: a new UTS namespace inside the container's" \
+		'[ $st = 0 ] && [ "$(head -n 1 "$T/ju.out")" = "$(readlink /proc/$cpid/ns/user)" ] &&
+		 [ "$(sed -n 2p "$T/ju.out")" != "$(readlink /proc/$cpid/ns/uts)" ] &&
+		 [ "$(sed -n 3p "$T/ju.out")" = "ctr-$$" ] && [ "$(sed -n 4p "$T/ju.out")" = inner ] &&
+		 [ "$(hostname)" != inner ]'
+
+	"$RUN_AS" "$TEST_UID" "$EXECNS" --join $rpid -- /bin/true 2>"$T/err"
+	check "--join: uid $TEST_UID may not join a container root made: 125, EPERM" \
+		is_status_msg $? 125 "$T/err" "Operation not permitted"
+	kill $cpid $rpid 2>/dev/null
+	wait $cpid $rpid 2>/dev/null
+
+	"$EXECNS" --join 999999 -- /bin/true 2>"$T/err"
+	check "--join: no such process: 125" \
+		is_status_msg $? 125 "$T/err" "execns: --join 999999: No such process"
+
+	EXECNS_NO_EXECNS2=1 "$EXECNS" --join 1 -- /bin/true 2>"$T/err"
+	check "--join without execns2: 125, says it needs execns2" \
+		is_status_msg $? 125 "$T/err" "need execns2(2)"
+
+	"$RUN_AS" "$TEST_UID" "$EXECNS" -r --stdout "$T/r2.out" -- /bin/sh -c \
+		'cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups; id -u' 2>"$T/err"
+	st=$?
+	EXECNS_NO_EXECNS2=1 "$RUN_AS" "$TEST_UID" "$EXECNS" -r --stdout "$T/r1.out" -- /bin/sh -c \
+		'cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups; id -u' 2>>"$T/err"
+	st1=$?
+	show "$T/err"
+	diag "-r: $(tr -s ' \n' ' ' < "$T/r2.out") / fallback: $(tr -s ' \n' ' ' < "$T/r1.out")"
+	checkx "-r with the execns-only fallback (helper): same maps and setgroups" \
+		'[ $st = 0 ] && [ $st1 = 0 ] && [ -s "$T/r2.out" ] && cmp -s "$T/r1.out" "$T/r2.out" &&
+		 [ "$(tail -n 1 "$T/r2.out")" = 0 ] && grep -qx deny "$T/r2.out"'
 fi
 
 cd / || true

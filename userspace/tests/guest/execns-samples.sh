@@ -12,7 +12,7 @@ BINDIR=${BINDIR:-/bin}
 RUN_AS=${RUN_AS:-$BINDIR/execns-run-as-uid}
 TEST_UID=${TEST_UID:-1000}
 T=${TMPDIR:-/tmp}/execns-samples.$$
-PLAN=7
+PLAN=8
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -68,6 +68,43 @@ sample "C execns2 sample as root: sealed memfd, fd map, new uts/ipc" execns2-sam
 sample "C execns2 sample as uid $TEST_UID: with a new user namespace" execns2-sample "$TEST_UID"
 sample "Rust sample as root: new uts/mnt/ipc, empty fd table, hostname change" execns-sample-rs -
 sample "Rust sample as uid $TEST_UID: with a new user namespace" execns-sample-rs "$TEST_UID"
+
+# The Go sample, as uid $TEST_UID, from the (multithreaded) Go runtime: joins
+# the user and mount namespaces of a container that uid made (execns -r -m),
+# where setns(2) fails with EINVAL.
+GO_NAME="Go sample as uid $TEST_UID: joins a container's user+mnt ns, setns cannot"
+if [ ! -x "$BINDIR/execns-join-go" ] || [ ! -x "$RUN_AS" ] || [ ! -x "$BINDIR/execns" ]; then
+	skip "$GO_NAME" "execns-join-go, $RUN_AS or execns not installed"
+elif [ ! -e /sys/kernel/execns/execns2_nr ]; then
+	skip "$GO_NAME" "the running kernel does not provide execns2(2)"
+else
+	"$RUN_AS" "$TEST_UID" "$BINDIR/execns" -r -m --stdout /dev/null -- /bin/sh -c \
+		"echo ready > '$T/go-ready' && exec sleep 1000" 2>"$T/go-cerr" &
+	cpid=$!
+	i=0
+	while [ ! -s "$T/go-ready" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	"$RUN_AS" "$TEST_UID" "$BINDIR/execns-join-go" $cpid /bin/sh -c \
+		'readlink /proc/self/ns/user /proc/self/ns/mnt; id -u; ls /proc/self/fd | wc -l' \
+		> "$T/go.out" 2> "$T/go.err"
+	st=$?
+	want=$(readlink /proc/$cpid/ns/user /proc/$cpid/ns/mnt)
+	kill $cpid 2>/dev/null
+	wait $cpid 2>/dev/null
+	sed 's/^/#   /' "$T/go-cerr" "$T/go.out" "$T/go.err"
+	# 4 fds in ls: 0-2 and the one ls opens for /proc/self/fd.
+	if [ $st = 0 ] && [ "$(head -n 2 "$T/go.out")" = "$want" ] &&
+	   [ "$(sed -n 3p "$T/go.out")" = 0 ] && [ "$(sed -n 4p "$T/go.out")" = 4 ] &&
+	   grep -q "^setns: invalid argument" "$T/go.err"; then
+		ok "$GO_NAME"
+	else
+		echo "# exit status $st, expected namespaces: $want"
+		nok "$GO_NAME"
+	fi
+fi
+
 if [ "$(hostname)" = "$host" ]; then
 	ok "hostname outside unchanged ($host)"
 else

@@ -24,8 +24,10 @@ Standard streams:
   EXECNS_NO_EXECNS2 is not set, they travel in its fd map: the caller's very
   open files (terminal, /dev/null, file, pipe, socket), a --stdin/--stdout/
   --stderr PATH opened by execns before the call, /dev/null for a closed fd;
-  PROGRAM is executed directly, unless -r, --setgroups, -m (propagation),
-  -f or --mount-proc need a second stage (which keeps the three fds).
+  PROGRAM is executed directly (execns2 also writes the maps of -r and
+  --setgroups with a new user namespace), unless --setgroups without -U,
+  -m (propagation), -f or --mount-proc need a second stage (which keeps
+  the three fds).
   Without execns2, execns execs a second stage of itself into the new
   namespaces, which puts one file on each of fds 0, 1 and 2 and then
   executes PROGRAM. For each stream PROGRAM then gets:

@@ -1,0 +1,3 @@
+module execns.example/execns-join-go
+
+go 1.19
