@@ -34,6 +34,7 @@
 
 struct cred;
 struct file;
+struct filename;
 struct files_struct;
 
 /**
@@ -46,6 +47,11 @@ struct files_struct;
  * @uid_map: the uid_map text of the new user namespace, or %NULL
  * @gid_map: its gid_map text, or %NULL
  * @userns_flags: %EXECNS_USERNS_SETGROUPS_DENY or 0
+ * @dirfd: the program's dirfd, @filename its name, @at_flags the lookup
+ *         flags: with a mount namespace joined, the program is opened
+ *         after the join (bprm_execve()), in that namespace
+ * @filename: see @dirfd (owned by do_execveat_common())
+ * @at_flags: see @dirfd
  *
  * Made and owned by the syscall (fs/exec.c), which drops what is left of
  * it once the exec returned; the bprm refers to it during the exec.
@@ -58,6 +64,9 @@ struct execns_req {
 	char *uid_map;
 	char *gid_map;
 	u64 userns_flags;
+	int dirfd;
+	struct filename *filename;
+	int at_flags;
 };
 
 #ifdef CONFIG_EXECNS

@@ -32,7 +32,7 @@ use kernel::{
     cred::NewCredential,
     fdtable::FilesStruct,
     ffi::{c_int, c_uint, c_void},
-    fs_struct::FsStruct,
+    fs_struct::{CurrentFs, FsStruct},
     nsproxy::{self, NsFile, NsProxy},
     prelude::*,
     types::{ARef, ForeignOwnable},
@@ -67,9 +67,12 @@ struct ExecnsCtx {
     join_flags: u32,
     /// The new namespaces, if `flags` asks for any or the call joins some.
     nsproxy: Option<ARef<NsProxy>>,
-    /// A private copy of the caller's `fs_struct`, with `CLONE_NEWNS` or `CLONE_NEWUSER`, or to
-    /// join namespaces.
+    /// A private copy of the caller's `fs_struct`, with `CLONE_NEWNS` or `CLONE_NEWUSER`, made
+    /// or joined.
     fs: Option<FsStruct>,
+    /// That copy, made the task's until the exec is installed or fails, when the call joins a
+    /// mount namespace: the exec finds its program and interpreters there.
+    current_fs: Option<CurrentFs>,
     /// The file table the new program starts with: empty, or execns2()'s fd map.
     files: FilesStruct,
 }
@@ -94,19 +97,22 @@ impl ExecnsCtx {
         // A private copy of the root and working directories: a new or joined mount namespace
         // moves them to its own mounts, and a new or joined user namespace must not share them
         // with other processes.
+        let join_flags = join.as_ref().map_or(0, |j| j.flags);
         let mut fs =
-            if join.is_some() || flags & (bindings::CLONE_NEWNS | bindings::CLONE_NEWUSER) != 0 {
+            if (flags | join_flags) & (bindings::CLONE_NEWNS | bindings::CLONE_NEWUSER) != 0 {
                 Some(FsStruct::copy_current()?)
             } else {
                 None
             };
 
-        let (joined, join_flags) = match (&join, fs.as_mut()) {
-            (Some(join), Some(fs)) => (
-                Some(NsProxy::join_for_exec(&join.file, join.flags, cred, fs)?),
+        let joined = match &join {
+            Some(join) => Some(NsProxy::join_for_exec(
+                &join.file,
                 join.flags,
-            ),
-            _ => (None, 0),
+                cred,
+                fs.as_mut(),
+            )?),
+            None => None,
         };
 
         if flags & bindings::CLONE_NEWUSER != 0 {
@@ -124,16 +130,23 @@ impl ExecnsCtx {
             joined
         };
 
-        Ok(KBox::new(
+        let mut ctx = KBox::new(
             Self {
                 flags,
                 join_flags,
                 nsproxy,
                 fs,
+                current_fs: None,
                 files,
             },
             GFP_KERNEL,
-        )?)
+        )?;
+        // Last: nothing above may look up paths in the joined namespace (`create_user_ns()`
+        // checks the task's root against its mount namespace, still the old one).
+        if join_flags & bindings::CLONE_NEWNS != 0 {
+            ctx.current_fs = ctx.fs.take().map(FsStruct::make_current);
+        }
+        Ok(ctx)
     }
 
     /// Installs what [`ExecnsCtx::prepare`] made: the new namespaces, `fs_struct` and file table.
@@ -152,6 +165,10 @@ impl ExecnsCtx {
             if let Some(fs) = self.fs.as_mut() {
                 fs.refresh_from_current();
             }
+        }
+        // The copy in the joined mount namespace is given back to be installed for good below.
+        if let Some(current) = self.current_fs.take() {
+            self.fs = Some(current.restore());
         }
         let sysvsem = if self.join_flags & bindings::CLONE_NEWIPC != 0 {
             bindings::CLONE_SYSVSEM

@@ -96,7 +96,8 @@ impl NsProxy {
     /// Joins the namespaces of `file` for an exec (`exec_join_namespaces()`): `setns(file,
     /// flags)`, with its permission checks by the current task, into a new nsproxy (the current
     /// task's, with the joined namespaces) that nothing installs yet. Joining a user namespace
-    /// moves `cred` to it; joining a mount namespace moves the root and working directory of `fs`.
+    /// moves `cred` to it; joining a mount namespace moves the root and working directory of `fs`,
+    /// which it needs then (`EINVAL` without).
     ///
     /// The checks that `setns()` makes on the current thread group and `fs_struct` are left to
     /// the exec, which installs the result once the task is the only thread of its process, with
@@ -106,12 +107,13 @@ impl NsProxy {
         file: &NsFile<'_>,
         flags: u32,
         cred: &mut crate::cred::NewCredential<'_>,
-        fs: &mut FsStruct,
+        fs: Option<&mut FsStruct>,
     ) -> Result<ARef<Self>> {
+        let fs = fs.map_or(ptr::null_mut(), |fs| fs.as_ptr());
         // SAFETY: `file` is valid (`NsFile`'s invariant); `cred` may be changed (not used by any
-        // task) and `fs` has no other user: both are borrowed mutably.
+        // task) and `fs` is null or has no other user: both are borrowed mutably.
         let new = crate::error::from_err_ptr(unsafe {
-            bindings::exec_join_namespaces(file.as_ptr(), flags, cred.as_ptr(), fs.as_ptr())
+            bindings::exec_join_namespaces(file.as_ptr(), flags, cred.as_ptr(), fs)
         })?;
         // SAFETY: On success `new` is a new nsproxy (never null) with one reference, which we own.
         Ok(unsafe { ARef::from_raw(NonNull::new_unchecked(new.cast())) })

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <signal.h>
@@ -933,7 +934,9 @@ TEST_F(e2, script_through_dirfd)
  * A running container: a child that (as uid 1000 when unpriv, else root)
  * made a user namespace with its uid and gid mapped to 0, then the
  * namespaces of flags inside it, wrote offsets to its time namespace if
- * asked, and waits to be killed. pidfd refers to it; nsfd (when nsname is
+ * asked, mounted a tmpfs on inside (a directory; with CLONE_NEWNS) holding
+ * a copy of the helper and a script using it ("helper", "script.sh"), and
+ * waits to be killed. pidfd refers to it; nsfd (when nsname is
  * set) is its /proc/<pid>/ns/<nsname>, opened by us.
  */
 struct container {
@@ -943,8 +946,9 @@ struct container {
 	char pidstr[16];
 };
 
-static int container_start(struct container *c, bool unpriv, int flags,
-			   const char *timens_offsets, const char *nsname)
+static int container_start_in(struct container *c, bool unpriv, int flags,
+			      const char *timens_offsets, const char *nsname,
+			      const char *inside)
 {
 	char path[64], ok;
 	int p[2];
@@ -977,6 +981,18 @@ static int container_start(struct container *c, bool unpriv, int flags,
 		if (timens_offsets &&
 		    write_file("/proc/self/timens_offsets", timens_offsets))
 			_exit(4);
+		if (inside) {
+			char path[PATH_MAX], line[PATH_MAX + 16];
+
+			snprintf(path, sizeof(path), "%s/helper", inside);
+			snprintf(line, sizeof(line), "#!%s\n", path);
+			if (mount("none", inside, "tmpfs", 0, "mode=0755") ||
+			    copy_file(src.helper, path, 0755))
+				_exit(7);
+			snprintf(path, sizeof(path), "%s/script.sh", inside);
+			if (write_file(path, line) || chmod(path, 0755))
+				_exit(8);
+		}
 		if (write(p[1], "x", 1) != 1)
 			_exit(5);
 		for (;;)
@@ -1001,6 +1017,12 @@ static int container_start(struct container *c, bool unpriv, int flags,
 			return -1;
 	}
 	return 0;
+}
+
+static int container_start(struct container *c, bool unpriv, int flags,
+			   const char *timens_offsets, const char *nsname)
+{
+	return container_start_in(c, unpriv, flags, timens_offsets, nsname, NULL);
 }
 
 static void container_stop(struct container *c)
@@ -1184,6 +1206,55 @@ TEST_F_TIMEOUT(e2, join_fresh_time_namespace, 120)
 		  (unsigned long long)kv_num(r->report, "ns.time", '=', -1));
 	container_stop(&c);
 	ASSERT_RAN(r, res);
+}
+
+/*
+ * Joining a mount namespace: the program, and a script's interpreter, are
+ * found in that namespace (after setns() + execve() too): here they exist
+ * only there, on a tmpfs the container mounted. Without the join: ENOENT.
+ */
+TEST_F_TIMEOUT(e2, join_mnt_finds_the_program_there, 120)
+{
+	char inside[PATH_MAX], prog[PATH_MAX + 16], script[PATH_MAX + 16];
+	struct execns_fd map[] = { { FD_NULL, 0 } };
+	struct run *r = &self->r;
+	struct child_result *res;
+	struct container c;
+	struct execns_args a;
+
+	snprintf(inside, sizeof(inside), "%s/inside", self->s.dir);
+	ASSERT_EQ(0, mkdir(inside, 0777));
+	snprintf(prog, sizeof(prog), "%s/helper", inside);
+	snprintf(script, sizeof(script), "%s/script.sh", inside);
+	ASSERT_EQ(0, container_start_in(&c, false, CLONE_NEWNS, NULL, NULL, inside));
+	ASSERT_NE(0, access(prog, F_OK));	/* not here */
+
+	args_init(&a, prog);
+	args_map(&a, map, 1);
+	a.join_fd = c.pidfd;
+	a.join_flags = CLONE_NEWNS;
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	ASSERT_RAN(r, res);
+	EXPECT_STREQ(prog, kv_get(r->report, "exe", '=') ?: "?");
+	EXPECT_NS_OF(&c, r, "mnt");
+
+	memset(r, 0, sizeof(*r));
+	args_init(&a, script);
+	args_map(&a, map, 1);
+	a.join_fd = c.pidfd;
+	a.join_flags = CLONE_NEWNS;
+	run2(_metadata, &self->s, r, &a, 0, &res);
+	ASSERT_RAN(r, res);
+	/* the interpreter, found inside, got the script's path */
+	EXPECT_STREQ(prog, kv_get(r->report, "exe", '=') ?: "?");
+	EXPECT_STREQ(script, kv_get(r->report, "argv1", '=') ?: "?");
+
+	/* Without the join the program is not there: nothing changed. */
+	args_init(&a, prog);
+	args_map(&a, map, 1);
+	expect_fail(_metadata, PREP_ROOT, &a, sizeof(a), 0, ENOENT,
+		    "the container's program, not joined");
+	container_stop(&c);
 }
 
 /* Each refused join: a precise errno, nothing changed. */
