@@ -87,10 +87,10 @@ else
 		i=$((i + 1))
 	done
 	"$RUN_AS" "$TEST_UID" "$BINDIR/execns-join-go" $cpid /bin/sh -c \
-		'readlink /proc/self/ns/user /proc/self/ns/mnt; id -u; ls /proc/self/fd | wc -l' \
+		'readlink /proc/self/ns/user; readlink /proc/self/ns/mnt; id -u; ls /proc/self/fd | wc -l' \
 		> "$T/go.out" 2> "$T/go.err"
 	st=$?
-	want=$(readlink /proc/$cpid/ns/user /proc/$cpid/ns/mnt)
+	want=$(readlink /proc/$cpid/ns/user; readlink /proc/$cpid/ns/mnt)
 	kill $cpid 2>/dev/null
 	wait $cpid 2>/dev/null
 	sed 's/^/#   /' "$T/go-cerr" "$T/go.out" "$T/go.err"

@@ -954,7 +954,8 @@ static int container_start_in(struct container *c, bool unpriv, int flags,
 	int p[2];
 
 	memset(c, 0, sizeof(*c));
-	c->pidfd = c->nsfd = -1;
+	c->pidfd = -1;
+	c->nsfd = -1;
 	if (pipe2(p, O_CLOEXEC))
 		return -1;
 	c->pid = fork_flushed();
@@ -983,6 +984,7 @@ static int container_start_in(struct container *c, bool unpriv, int flags,
 			_exit(4);
 		if (inside) {
 			char path[PATH_MAX], line[PATH_MAX + 16];
+			int fd;
 
 			snprintf(path, sizeof(path), "%s/helper", inside);
 			snprintf(line, sizeof(line), "#!%s\n", path);
@@ -990,7 +992,9 @@ static int container_start_in(struct container *c, bool unpriv, int flags,
 			    copy_file(src.helper, path, 0755))
 				_exit(7);
 			snprintf(path, sizeof(path), "%s/script.sh", inside);
-			if (write_file(path, line) || chmod(path, 0755))
+			fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+			if (fd < 0 || write(fd, line, strlen(line)) != (ssize_t)strlen(line) ||
+			    close(fd))
 				_exit(8);
 		}
 		if (write(p[1], "x", 1) != 1)
@@ -1070,10 +1074,12 @@ FIXTURE_VARIANT_ADD(join, unpriv_threads10_pidfd_user_mnt) {
 	.container_flags = CLONE_NEWNS, .unpriv = true, .threads = 10,
 	.join_flags = CLONE_NEWUSER | CLONE_NEWNS,
 };
+
 FIXTURE_VARIANT_ADD(join, root_threads10_pidfd_user_mnt) {
 	.container_flags = CLONE_NEWNS, .threads = 10,
 	.join_flags = CLONE_NEWUSER | CLONE_NEWNS,
 };
+
 FIXTURE_VARIANT_ADD(join, unpriv_pidfd_all_but_pid_time) {
 	.container_flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
 			   CLONE_NEWNET | CLONE_NEWCGROUP,
@@ -1081,24 +1087,29 @@ FIXTURE_VARIANT_ADD(join, unpriv_pidfd_all_but_pid_time) {
 	.join_flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS |
 		      CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP,
 };
+
 FIXTURE_VARIANT_ADD(join, unpriv_threads4_nsfd_user) {
 	.unpriv = true, .threads = 4, .nsname = "user",
 	.join_flags = CLONE_NEWUSER,
 };
+
 FIXTURE_VARIANT_ADD(join, root_nsfd_uts) {
 	.container_flags = CLONE_NEWUTS, .nsname = "uts",
 	.join_flags = CLONE_NEWUTS,
 };
+
 FIXTURE_VARIANT_ADD(join, root_nsfd_net) {
 	.container_flags = CLONE_NEWNET, .nsname = "net",
 	.join_flags = CLONE_NEWNET,
 };
+
 /* Joined first, then the flags namespaces are made inside the joined ones. */
 FIXTURE_VARIANT_ADD(join, unpriv_threads10_user_then_newns_newuts) {
 	.container_flags = CLONE_NEWNS, .unpriv = true, .threads = 10,
 	.join_flags = CLONE_NEWUSER | CLONE_NEWNS,
 	.flags = CLONE_NEWNS | CLONE_NEWUTS,
 };
+
 FIXTURE_VARIANT_ADD(join, unpriv_user_then_newuser) {
 	.unpriv = true, .join_flags = CLONE_NEWUSER, .flags = CLONE_NEWUSER,
 };
@@ -1275,6 +1286,7 @@ FIXTURE_VARIANT_ADD(join_fail, root) { .prep = PREP_ROOT };
 FIXTURE_VARIANT_ADD(join_fail, threads_newuser) {
 	.prep = PREP_THREADS, .flags = CLONE_NEWUSER
 };
+
 FIXTURE_VARIANT_ADD(join_fail, unpriv) { .prep = PREP_UNPRIV };
 FIXTURE_VARIANT_ADD(join_fail, container_root_newuser) {
 	.prep = PREP_CONTAINER_ROOT, .flags = CLONE_NEWUSER
@@ -1341,7 +1353,9 @@ TEST_F_TIMEOUT(join_fail, errors, 180)
 			continue;
 		args_init(&a, self->s.helper);
 		args_map(&a, map, 1);
-		a.join_fd = cases[i].fd == -2 ? own : cases[i].fd;
+		a.join_fd = cases[i].fd;
+		if (a.join_fd == -2)
+			a.join_fd = own;
 		a.join_flags = cases[i].join_flags;
 		snprintf(what, sizeof(what), "%s (flags %#x)", cases[i].what,
 			 variant->flags);
@@ -1397,17 +1411,20 @@ FIXTURE_VARIANT_ADD(maps, unpriv_threads10_root_map) {
 	.want_uid = "0 0 0", .want_gid = "0 0 0", .want_setgroups = "deny",
 	.want_uid_map = "0 1000 1",
 };
+
 FIXTURE_VARIANT_ADD(maps, unpriv_uid_only) {
 	.unpriv = true, .flags = CLONE_NEWUSER,
 	.uid_map = "1000 1000 1",
 	.want_uid = "1000 1000 1000", .want_gid = "65534 65534 65534",
 	.want_setgroups = "allow", .want_uid_map = "1000 1000 1",
 };
+
 FIXTURE_VARIANT_ADD(maps, unpriv_deny_only) {
 	.unpriv = true, .flags = CLONE_NEWUSER, .deny = true,
 	.want_uid = "65534 65534 65534", .want_setgroups = "deny",
 	.want_uid_map = "none",
 };
+
 /* Root maps ranges, with setgroups allowed. */
 FIXTURE_VARIANT_ADD(maps, root_ranges) {
 	.flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS,
@@ -1429,6 +1446,7 @@ FIXTURE_TEARDOWN(maps)
 
 TEST_F_TIMEOUT(maps, written_before_the_program_starts, 120)
 {
+	const char *want_caps;
 	struct run *r = &self->r;
 	struct child_result *res;
 	struct execns_args a;
@@ -1457,8 +1475,9 @@ TEST_F_TIMEOUT(maps, written_before_the_program_starts, 120)
 		     kv_get(r->report, "setgroups", '=') ?: "?");
 	EXPECT_STREQ(variant->want_uid_map, kv_get(r->report, "uid_map", '=') ?: "?");
 	/* Root in the new namespace keeps its capabilities over exec. */
-	EXPECT_STREQ(strcmp(variant->want_uid, "0 0 0") ? "0000000000000000" :
-		     "000001ffffffffff", kv_get(r->report, "cap_eff", '=') ?: "?");
+	want_caps = strcmp(variant->want_uid, "0 0 0") ? "0000000000000000"
+						       : "000001ffffffffff";
+	EXPECT_STREQ(want_caps, kv_get(r->report, "cap_eff", '=') ?: "?");
 }
 
 /* Each refused map: a precise errno, nothing changed. */
