@@ -54,19 +54,7 @@ impl NsProxy {
         new_cred: Option<&Credential>,
         new_fs: Option<&mut FsStruct>,
     ) -> Result<Option<ARef<Self>>> {
-        let mut new = ptr::null_mut();
-        // SAFETY: `new_cred` and `new_fs` are null or valid (their types' invariants); `new_fs`,
-        // which a new mount namespace changes, is borrowed mutably. `new` is valid for writes.
-        to_result(unsafe {
-            bindings::unshare_nsproxy_namespaces(
-                flags as crate::ffi::c_ulong,
-                &mut new,
-                new_cred.map_or(ptr::null_mut(), Credential::as_ptr),
-                new_fs.map_or(ptr::null_mut(), |fs| fs.as_ptr()),
-            )
-        })?;
-        // SAFETY: On success `new` is null or a new nsproxy with one reference, which we own.
-        Ok(NonNull::new(new).map(|ns| unsafe { ARef::from_raw(ns.cast()) }))
+        Self::unshare_in(None, flags, new_cred, new_fs)
     }
 
     /// As [`NsProxy::unshare`], with the namespaces that `flags` does not ask for shared with
@@ -78,16 +66,34 @@ impl NsProxy {
         new_cred: Option<&Credential>,
         new_fs: Option<&mut FsStruct>,
     ) -> Result<Option<ARef<Self>>> {
+        Self::unshare_in(Some(self), flags, new_cred, new_fs)
+    }
+
+    /// [`NsProxy::unshare`] (`base` `None`) and [`NsProxy::unshare_from`].
+    fn unshare_in(
+        base: Option<&NsProxy>,
+        flags: u32,
+        new_cred: Option<&Credential>,
+        new_fs: Option<&mut FsStruct>,
+    ) -> Result<Option<ARef<Self>>> {
         let mut new = ptr::null_mut();
-        // SAFETY: As in `unshare()`; `self` is a valid nsproxy, which the call only reads.
+        let flags = flags as crate::ffi::c_ulong;
+        let cred = new_cred.map_or(ptr::null_mut(), Credential::as_ptr);
+        let fs = new_fs.map_or(ptr::null_mut(), |fs| fs.as_ptr());
+        // SAFETY: `cred` and `fs` are null or valid (their types' invariants); `fs`, which a new
+        // mount namespace changes, is borrowed mutably; `base` is a valid nsproxy, which the call
+        // only reads. `new` is valid for writes.
         to_result(unsafe {
-            bindings::unshare_nsproxy_namespaces_from(
-                self.as_ptr(),
-                flags as crate::ffi::c_ulong,
-                &mut new,
-                new_cred.map_or(ptr::null_mut(), Credential::as_ptr),
-                new_fs.map_or(ptr::null_mut(), |fs| fs.as_ptr()),
-            )
+            match base {
+                Some(base) => bindings::unshare_nsproxy_namespaces_from(
+                    base.as_ptr(),
+                    flags,
+                    &mut new,
+                    cred,
+                    fs,
+                ),
+                None => bindings::unshare_nsproxy_namespaces(flags, &mut new, cred, fs),
+            }
         })?;
         // SAFETY: On success `new` is null or a new nsproxy with one reference, which we own.
         Ok(NonNull::new(new).map(|ns| unsafe { ARef::from_raw(ns.cast()) }))

@@ -21,8 +21,10 @@
 //! Then `execns2` through the same builder: a child runs this program again
 //! by file descriptor (`Execns::exec_fd` of an `O_PATH` descriptor of the
 //! executable) with only its stdout, a pipe to stage 1, kept at 1
-//! (`Execns::keep_fd(1, 1)`); stage 3 reports what it started with through
-//! that pipe. Skipped on a kernel without `execns2`
+//! (`Execns::keep_fd(1, 1)`), and, when not root, as root of its new user
+//! namespace (`Execns::map_root_user`: the maps written in the call); stage 3
+//! reports what it started with (fds, uid) through that pipe. Skipped on a
+//! kernel without `execns2`
 //! (`/sys/kernel/execns/execns2_nr`).
 //!
 //! The system call number comes from the running kernel, through the crate
@@ -209,9 +211,12 @@ fn stage3() -> u8 {
         0 | 2 => target == "/dev/null",
         _ => *target == me,
     }) && entries.iter().any(|(fd, _)| *fd == 1);
+    // Root: stage 1 was, or the call mapped our uid to 0 (map_root_user).
+    let uid = rustix::process::getuid().as_raw();
+    let ok = ok && uid == 0;
     let list: Vec<String> = entries.iter().map(|(fd, t)| format!("{fd}:{t}")).collect();
     println!(
-        "stage3 {} fds {}",
+        "stage3 {} uid {uid} fds {}",
         if ok { "ok" } else { "bad" },
         list.join(" ")
     );
@@ -237,12 +242,15 @@ fn keep_child(args: &[OsString]) -> u8 {
             return 2;
         }
     };
-    let err = Execns::new("execns-sample-rs")
-        .arg("--stage3")
+    let mut call = Execns::new("execns-sample-rs");
+    call.arg("--stage3")
         .exec_fd(exe.as_raw_fd())
         .keep_fd(1, 1)
-        .namespaces(flags)
-        .exec();
+        .namespaces(flags);
+    if flags.contains(Namespaces::USER) {
+        call.map_root_user();
+    }
+    let err = call.exec();
     eprintln!("execns-sample-rs: execns2: {err}");
     let errno = err.errno().unwrap_or(0);
     64 + u8::try_from(errno).unwrap_or(0).min(190)
@@ -271,8 +279,8 @@ fn execns2_check(flags: Namespaces) -> (bool, String) {
     (
         ok,
         format!(
-            "execns2 (Execns::exec_fd of an O_PATH fd, keep_fd(1, 1)): only the pipe at 1 \
-             ({report}; status {status:?})"
+            "execns2 (Execns::exec_fd of an O_PATH fd, keep_fd(1, 1), map_root_user when \
+             not root): only the pipe at 1, uid 0 ({report}; status {status:?})"
         ),
     )
 }
