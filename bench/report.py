@@ -286,6 +286,12 @@ METHOD = """\
     0-2: `execns2(flags, target)` with a 3-entry fd map, resp. `dup2()` x3 +
     `close_range(3, ~0U, 0)` + `unshare(flags)` + `execve(target)`. Target <= 1.00.
     Only these: `BENCH_ONLY=fdmap`.
+  * `join.user_mnt.execns2` vs `join.user_mnt.setns` (issue 14 item 5): the same
+    cycle, the child joining the user and mount namespaces of a waiting "container"
+    process (its own user namespace, root mapped to root, and a mount namespace):
+    `execns2()` with its pidfd and `join_flags` CLONE_NEWUSER|CLONE_NEWNS, resp.
+    `setns()` of its user then its mount namespace fd (single-threaded: setns allows
+    it) + `execve(target)`. Target <= 1.00. Only these: `BENCH_ONLY=join`.
   * `cli.<stdio>.<cmd>` (issue 15 item 4): fork, the child puts its fds 0-2 on
     `/dev/null` (`null`), on a regular file opened `O_APPEND` for 1 and 2 (`file`) or
     on pipes (`pipe`) and execs `unshare -u -- true` (busybox, `/usr/bin/unshare`),
