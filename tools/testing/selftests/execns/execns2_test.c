@@ -1362,6 +1362,25 @@ TEST_F_TIMEOUT(join_fail, errors, 180)
 		expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
 			    cases[i].err, what);
 	}
+	/* The process of a pidfd is gone (exited and reaped): ESRCH. */
+	if (variant->prep == PREP_ROOT) {
+		pid_t gone = fork_flushed();
+		int gone_fd;
+
+		ASSERT_LE(0, gone);
+		if (gone == 0)
+			_exit(0);
+		gone_fd = syscall(SYS_pidfd_open, gone, 0);
+		ASSERT_LE(0, gone_fd);
+		ASSERT_EQ(gone, waitpid(gone, NULL, 0));
+		args_init(&a, self->s.helper);
+		args_map(&a, map, 1);
+		a.join_fd = gone_fd;
+		a.join_flags = CLONE_NEWUTS;
+		expect_fail(_metadata, variant->prep, &a, sizeof(a), variant->flags,
+			    ESRCH, "pidfd of a reaped process");
+		close(gone_fd);
+	}
 	/* A container's root joins a sibling container of the same uid. */
 	if (variant->prep == PREP_CONTAINER_ROOT) {
 		args_init(&a, self->s.helper);
