@@ -463,8 +463,8 @@ impl Execns {
     /// call.map_root_user();
     /// ```
     pub fn map_root_user(&mut self) -> &mut Self {
-        // SAFETY: geteuid() and getegid() cannot fail and have no preconditions.
-        let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+        let uid = rustix::process::geteuid().as_raw();
+        let gid = rustix::process::getegid().as_raw();
         self.uid_map(format!("0 {uid} 1"))
             .gid_map(format!("0 {gid} 1"))
             .setgroups_deny(true)

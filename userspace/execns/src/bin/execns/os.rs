@@ -32,7 +32,7 @@
 
 use std::ffi::{CString, OsStr, OsString};
 use std::io;
-use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{OwnedFd, RawFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -81,14 +81,9 @@ pub fn sigpipe_ignored_at_start() -> bool {
 pub fn join_target(pid: i32) -> io::Result<(OwnedFd, execns::Namespaces)> {
     use execns::Namespaces;
     use std::os::unix::fs::MetadataExt;
-    // SAFETY: pidfd_open takes a pid and flags and returns a new fd or -1; no
-    // memory is passed.
-    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: a new fd, owned by nothing else.
-    let pidfd = unsafe { OwnedFd::from_raw_fd(fd as RawFd) };
+    let pid = rustix::process::Pid::from_raw(pid)
+        .ok_or_else(|| io::Error::from_raw_os_error(libc::ESRCH))?;
+    let pidfd = rustix::process::pidfd_open(pid, rustix::process::PidfdFlags::empty())?;
     let mut types = Namespaces::empty();
     for (name, flag) in [
         ("user", Namespaces::USER),
@@ -100,7 +95,7 @@ pub fn join_target(pid: i32) -> io::Result<(OwnedFd, execns::Namespaces)> {
         ("cgroup", Namespaces::CGROUP),
         ("time", Namespaces::TIME),
     ] {
-        let theirs = match std::fs::metadata(format!("/proc/{pid}/ns/{name}")) {
+        let theirs = match std::fs::metadata(format!("/proc/{}/ns/{name}", pid.as_raw_nonzero())) {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
             Err(e) => return Err(e),
