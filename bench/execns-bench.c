@@ -65,18 +65,16 @@
 #include <unistd.h>
 #include <linux/execns.h>
 
-/* The number comes from the execns kernel's UAPI headers (asm/unistd.h). */
+/*
+ * The kselftests' execns_util.h (EXECNS_ALL_NS, sys_execns(), unshare_userns_mapped()): bench/Makefile
+ * puts tools/testing/selftests/execns of the kernel tree on the include path. The syscall
+ * numbers come from the execns kernel's UAPI headers (asm/unistd.h).
+ */
 #ifndef __NR_execns
 #error "no __NR_execns: build with the kernel's headers (-isystem build/headers/include, KHDR=)"
 #endif
-#ifndef CLONE_NEWCGROUP
-#define CLONE_NEWCGROUP 0x02000000
-#endif
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-#define ALL8 (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
-	      CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWTIME)
+#include "execns_util.h"
+#include "setuid-churn.h"
 
 static int reps = 5;
 static double scale = 1.0;
@@ -137,11 +135,6 @@ static void report(const char *name, int rep, uint64_t dt, long n)
 	printf("BENCH name=%s rep=%d value=%.1f unit=instr/iter iters=%ld\n",
 	       name, rep, (double)dt / n, n);
 	fflush(stdout);
-}
-
-static long sys_execns(int flags, const char *path, char *const argv[], char *const envp[])
-{
-	return syscall(__NR_execns, flags, path, argv, envp, 0, 0);
 }
 
 /* ---- fork + exec + wait cycles ------------------------------------------------ */
@@ -217,18 +210,6 @@ static long sys_execns2_map(int flags)
 static pid_t join_pid = -1;
 static int join_pidfd = -1, join_userfd = -1, join_mntfd = -1;
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n = -1;
-
-	if (fd >= 0) {
-		n = write(fd, s, strlen(s));
-		close(fd);
-	}
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
 static void join_close(void)
 {
 	if (join_pid > 0) {
@@ -252,10 +233,7 @@ static int join_open(void)
 	if (join_pid < 0)
 		return -1;
 	if (join_pid == 0) {
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) ||
-		    write_str("/proc/self/uid_map", "0 0 1") ||
-		    write_str("/proc/self/setgroups", "deny") ||
-		    write_str("/proc/self/gid_map", "0 0 1") || write(p[1], "x", 1) != 1)
+		if (unshare_userns_mapped() || unshare(CLONE_NEWNS) || write(p[1], "x", 1) != 1)
 			_exit(1);
 		for (;;)
 			pause();
@@ -398,7 +376,7 @@ struct nsflags {
 static const struct nsflags nsf[] = {
 	{ "none", 0 },
 	{ "uts_ipc", CLONE_NEWUTS | CLONE_NEWIPC },
-	{ "all8", ALL8 },
+	{ "all8", EXECNS_ALL_NS },
 };
 
 /*
@@ -428,7 +406,7 @@ static void bench_pair(const struct pair *p, int rep)
 		return;
 	}
 	for (unsigned int k = 0; k < sizeof(nsf) / sizeof(nsf[0]); k++) {
-		long n = nsf[k].flags == ALL8 ? 60 : 100;
+		long n = nsf[k].flags == EXECNS_ALL_NS ? 60 : 100;
 
 		snprintf(name, sizeof(name), "%s.%s.%s", p->figure, nsf[k].name, p->alt);
 		if (wanted(name))
@@ -592,7 +570,6 @@ static void bench_getppid(int rep)
 
 /* ---- setuid churn ------------------------------------------------------------- */
 
-#define UID_BASE 100000u
 static unsigned int nlive;
 
 static void raise_nofile(long need)
@@ -629,14 +606,14 @@ static void raise_nofile(long need)
 static uint32_t grow_cost[MAX_GROW_SAMPLES];
 static unsigned int grow_samples;
 
-/* Grow the set of live users to n: uid UID_BASE + i creates a pipe and keeps its read end. */
+/* Grow the set of live users to n: uid SETUID_CHURN_BASE + i creates a pipe and keeps its read end. */
 static int grow_users(unsigned int n)
 {
 	uint64_t t0, t1, t2, t3;
 	int p[2];
 
 	for (; nlive < n; nlive++) {
-		uid_t u = UID_BASE + nlive;
+		uid_t u = SETUID_CHURN_BASE + nlive;
 
 		t0 = now();
 		if (setresuid(u, u, 0)) {
@@ -703,16 +680,7 @@ static void bench_setuid(unsigned int n, int rep)
 	snprintf(name, sizeof(name), "setuid.%u", n);
 	settle();
 	t0 = now();
-	for (long i = 0; i < it; i++) {
-		uid_t u;
-
-		x = x * 1664525u + 1013904223u;
-		u = UID_BASE + (x >> 8) % n;
-		if (setresuid(u, u, 0) || setresuid(0, 0, 0)) {
-			perror("setresuid");
-			exit(1);
-		}
-	}
+	setuid_churn(&x, n, it);
 	t1 = now();
 	report(name, rep, t1 - t0, it);
 }

@@ -56,23 +56,18 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The number comes from the execns kernel's UAPI headers (asm/unistd.h). */
+/*
+ * The selftests' helpers (EXECNS_ALL_NS, TEST_UID, the /proc/<pid>/uid_table reader):
+ * bench/Makefile puts tools/testing/selftests/execns of the kernel tree on the include path.
+ * The number comes from the execns kernel's UAPI headers (asm/unistd.h).
+ */
 #ifndef __NR_execns
 #error "no __NR_execns: build with the kernel's headers (-isystem build/headers/include, KHDR=)"
 #endif
-#ifndef CLONE_NEWCGROUP
-#define CLONE_NEWCGROUP 0x02000000
-#endif
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-#define ALL_NS (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
-		CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWTIME)
-#define VALID_FLAGS (ALL_NS | CLONE_SYSVSEM)
+#include "execns_util.h"
 
 #define TARGET "/bin/execns-stress-target"
 #define SELF "/bin/execns-stress"
-#define UNPRIV_UID 1000
 #define KERNEL_ADDR ((void *)0xffffffff81000000ul)
 #define NONCANON ((void *)0x8000000000000000ul)
 #define MAX_ARG_STRLEN (32 * 4096)
@@ -89,7 +84,8 @@
 #define X_RET0		243
 #define X_BIGERRNO	244
 
-static long sys_execns(int flags, const void *path, void *argv, void *envp)
+/* any pointers, also invalid ones */
+static long raw_execns(int flags, const void *path, void *argv, void *envp)
 {
 	return syscall(__NR_execns, flags, path, argv, envp, 0, 0);
 }
@@ -133,63 +129,6 @@ static void tap_skip(const char *name, const char *why)
 {
 	printf("ok %d %s # SKIP %s\n", ++tap_n, name, why);
 	fflush(stdout);
-}
-
-/* ---- uid tables --------------------------------------------------------------- */
-
-struct uidt {
-	long long id, records, buckets;
-};
-
-static int uidt_read(const char *pid, struct uidt *t)
-{
-	char path[64], buf[256];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%s/uid_table", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	return sscanf(buf, "id: %lld\nrecords: %lld\nbuckets: %lld", &t->id, &t->records,
-		      &t->buckets) == 3 ? 0 : -1;
-}
-
-static long long records_now(void)
-{
-	struct uidt t;
-
-	return uidt_read("self", &t) ? -1 : t.records;
-}
-
-/* the record count once it has stopped moving (RCU-deferred frees) */
-static long long records_stable(void)
-{
-	long long prev = records_now(), cur = prev;
-
-	for (int i = 0; i < 50; i++) {
-		usleep(100000);
-		cur = records_now();
-		if (cur == prev)
-			break;
-		prev = cur;
-	}
-	return cur;
-}
-
-static long long records_wait_for(long long want, double seconds)
-{
-	double end = mono() + seconds;
-	long long r;
-
-	while ((r = records_now()) != want && mono() < end)
-		usleep(20000);
-	return r;
 }
 
 /* ---- fuzz: shared objects ------------------------------------------------------- */
@@ -380,8 +319,8 @@ static void make_call(uint64_t seed, uint64_t idx, struct call *c)
 			if ((b >> (i * 3)) % 4 == 0)
 				c->flags |= flag_bits[i];
 	} else if (x < 85) {	/* valid flags plus one invalid bit */
-		c->flags = (int)((splitmix(&c->rs) & VALID_FLAGS) | (1u << (splitmix(&c->rs) % 32)));
-		if (!(c->flags & ~VALID_FLAGS))
+		c->flags = (int)((splitmix(&c->rs) & EXECNS_VALID_FLAGS) | (1u << (splitmix(&c->rs) % 32)));
+		if (!(c->flags & ~EXECNS_VALID_FLAGS))
 			c->flags |= CLONE_FILES;
 	} else
 		c->flags = (int)splitmix(&c->rs);
@@ -414,12 +353,12 @@ static void make_call(uint64_t seed, uint64_t idx, struct call *c)
 /* Whether the call must succeed (and only those may). */
 static int call_valid(const struct call *c)
 {
-	if (c->flags & ~VALID_FLAGS)
+	if (c->flags & ~EXECNS_VALID_FLAGS)
 		return 0;
 	if (c->fn >= FN_NVALID || c->av >= V_NVALID || c->ev >= V_NVALID)
 		return 0;
 	/* unprivileged: namespaces other than the user ns need CLONE_NEWUSER */
-	if (c->unpriv && (c->flags & ALL_NS & ~CLONE_NEWUSER) && !(c->flags & CLONE_NEWUSER))
+	if (c->unpriv && (c->flags & EXECNS_ALL_NS & ~CLONE_NEWUSER) && !(c->flags & CLONE_NEWUSER))
 		return 0;
 	return 1;
 }
@@ -428,13 +367,13 @@ static void describe(const struct call *c, char *buf, size_t len)
 {
 	snprintf(buf, len, "call=%llu flags=%#x filename=%s argv=%s envp=%s uid=%d threads=%d%s fds=%d",
 		 (unsigned long long)c->idx, c->flags, fn_names[c->fn], v_names[c->av],
-		 v_names[c->ev], c->unpriv ? UNPRIV_UID : 0, c->threads,
+		 v_names[c->ev], c->unpriv ? TEST_UID : 0, c->threads,
 		 c->from_thread ? "(from a thread)" : "", c->extra_fds);
 }
 
 static void do_execns(const struct call *c)
 {
-	long rc = sys_execns(c->flags, c->path, c->argv, c->envp);
+	long rc = raw_execns(c->flags, c->path, c->argv, c->envp);
 	int e = errno;
 
 	/* still here: it failed; report errno (1-199) as the exit status */
@@ -466,8 +405,8 @@ static __attribute__((noreturn)) void child_call(struct call *c)
 			dup2(p[0], 200);	/* a high fd */
 	}
 	if (c->unpriv) {
-		if (setgroups(0, NULL) || setresgid(UNPRIV_UID, UNPRIV_UID, UNPRIV_UID) ||
-		    setresuid(UNPRIV_UID, UNPRIV_UID, UNPRIV_UID))
+		if (setgroups(0, NULL) || setresgid(TEST_UID, TEST_UID, TEST_UID) ||
+		    setresuid(TEST_UID, TEST_UID, TEST_UID))
 			_exit(X_SETUID);
 	}
 	for (int i = 0; i < c->threads; i++) {
@@ -581,7 +520,7 @@ static void *fuzz_thread(void *arg)
 		} else if (code >= X_FELLTHROUGH) {
 			fuzz_bad(&c, code == X_RET0 ? "execns returned 0" :
 				 code == X_BIGERRNO ? "errno >= 200" : "child setup failed");
-		} else if ((c.flags & ~VALID_FLAGS) && code != EINVAL) {
+		} else if ((c.flags & ~EXECNS_VALID_FLAGS) && code != EINVAL) {
 			fuzz_bad(&c, "invalid flag bits but not EINVAL");
 		} else if (code == 0 && !call_valid(&c)) {
 			fuzz_bad(&c, "succeeded although invalid");
@@ -598,7 +537,7 @@ static void *fuzz_thread(void *arg)
 static int have_execns(void)
 {
 	errno = 0;
-	return sys_execns(0, NULL, NULL, NULL) < 0 && errno == EFAULT;
+	return raw_execns(0, NULL, NULL, NULL) < 0 && errno == EFAULT;
 }
 
 static void fuzz_run(uint64_t seed, uint64_t from, uint64_t calls, int nthreads, double seconds)
@@ -716,7 +655,7 @@ static void mix_loop(uint64_t seed, double seconds, struct mix *m)
 				alarm(60);
 				if (u && setresuid(u, u, u))
 					_exit(97);
-				sys_execns(f, TARGET, argv_ok, envp_ok);
+				raw_execns(f, TARGET, argv_ok, envp_ok);
 				_exit(errno > 0 && errno < 95 ? errno : 99);
 			}
 			if (pid > 0) {
@@ -792,22 +731,22 @@ static int worker2(char **argv)
 	int idx = atoi(argv[2]), procs = atoi(argv[4]);
 	double seconds = atof(argv[3]);
 	uint64_t seed = strtoull(argv[5], NULL, 0);
-	struct uidt t0, t1;
+	struct uid_table t0, t1;
 	struct mix m;
 	long long base, end;
 	FILE *f = fopen(argv[6], "w");
 
 	if (!f)
 		return 92;
-	if (uidt_read("self", &t0)) {
+	if (uid_table_read("self", &t0)) {
 		fprintf(f, "error=no_uid_table\n");
 		fclose(f);
 		return 93;
 	}
 	base = records_stable();
 	mix_procs(seed, procs, seconds, &m);
-	end = records_wait_for(base, 10);
-	uidt_read("self", &t1);
+	end = records_wait_for(base, 10000);
+	uid_table_read("self", &t1);
 	fprintf(f, "idx=%d table=%lld table_after=%lld buckets=%lld records_base=%lld records_end=%lld "
 		"setuid=%llu pipes=%llu forks=%llu execns_ok=%llu execns_err=%llu nested_userns=%llu\n",
 		idx, t0.id, t1.id, t0.buckets, base, end,
@@ -837,12 +776,12 @@ static void conc_run(uint64_t seed, int nns, int procs, double seconds)
 	int started = 0, fresh_ok = 1, base_ok = 1, nresults = 0;
 	long long ids[16], root_id = -1;
 	struct mix root;
-	struct uidt rt;
+	struct uid_table rt;
 	double t0 = mono();
 
 	if (nns > 16)
 		nns = 16;
-	if (uidt_read("self", &rt) == 0)
+	if (uid_table_read("self", &rt) == 0)
 		root_id = rt.id;
 	printf("# conc: %d user namespaces with fresh uid tables x %d processes + %d in the root table, %.0f s, seed %llu\n",
 	       nns, procs, procs, seconds, (unsigned long long)seed);
@@ -859,7 +798,7 @@ static void conc_run(uint64_t seed, int nns, int procs, double seconds)
 		snprintf(arg[3], sizeof(arg[3]), "%llu", (unsigned long long)(seed + 1000003ull * (i + 1)));
 		pids[i] = fork();
 		if (pids[i] == 0) {
-			sys_execns(CLONE_NEWUSER, SELF, wargv, envp_ok);
+			raw_execns(CLONE_NEWUSER, SELF, wargv, envp_ok);
 			_exit(89);
 		}
 		if (pids[i] < 0) {
@@ -1027,7 +966,7 @@ int main(int argc, char **argv)
 			tap_skip("execns-stress", geteuid() ? "not root" : "no execns()");
 		return 4;
 	}
-	if (uidt_read("self", &(struct uidt){ 0 }) == 0)
+	if (uid_table_read("self", &(struct uid_table){ 0 }) == 0)
 		root_base = records_stable();
 	printf("# root uid table: records=%lld at start\n", root_base);
 
@@ -1039,7 +978,7 @@ int main(int argc, char **argv)
 	if (root_base < 0) {
 		tap_skip("root uid table back to its baseline", "no /proc/self/uid_table");
 	} else {
-		root_end = records_wait_for(root_base, 10);
+		root_end = records_wait_for(root_base, 10000);
 		tap(root_end == root_base, "root uid table back to its baseline (%lld records, now %lld)",
 		    root_base, root_end);
 	}

@@ -193,9 +193,9 @@ def md_table(rows, pairs):
     return '\n'.join(out)
 
 
-def svg(stock, ours, path):
+def svg(stock, ours, path, stock_release='6.12'):
     ns = [16, 1024, 16384, 65536]
-    series = [('stock 6.12.117 (global uidhash, 128 buckets)', stock, '#d62728'),
+    series = [('stock %s (global uidhash, 128 buckets)' % stock_release, stock, '#d62728'),
               ('ours (per-namespace Rust uid table)', ours, '#1f77b4')]
     pts = {name: [(n, stats(d.get('setuid.%d' % n))) for n in ns] for name, d, _ in series}
     ymax = max([s[2] for name in pts for _, s in pts[name] if s] + [1])
@@ -260,7 +260,7 @@ METHOD = """\
   timer interrupts and deferred kernel work, and do not depend on the (shared, loaded)
   host. They count instructions, not cycles: cache misses (e.g. walking a long hash
   chain on real hardware) are not visible.
-* **Same everything but the patches.** `stock` = the pristine Debian 6.12.117 tree
+* **Same everything but the patches.** `stock` = the pristine Debian 6.12 tree (`linux-source-6.12`)
   built with `configs/base.config` (the feature's `CONFIG_EXECNS*` simply do not exist
   there); `ours` = `build/src` (pristine + overlay + `patches/series`) with the same
   fragment (`base` variant, no debug options). Same initramfs, same static benchmark
@@ -414,7 +414,7 @@ def main():
             print('%-12s %-7s stock %-34s ours %-34s %s' % r)
     date = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
     if a.svg:
-        svg(stock, ours, a.svg)
+        svg(stock, ours, a.svg, si.get('release', '6.12'))
         print('plot: %s' % a.svg)
     if a.md:
         md = ['# Benchmarks: execns and the Rust uid tables vs stock 6.12', '',

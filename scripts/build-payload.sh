@@ -49,7 +49,8 @@ for d in userspace samples bench; do
 	# bench/ builds into bench/build: the cross build gets a directory of its own
 	objs=()
 	[ "$d" != bench ] || [ "$ARCH" = x86_64 ] || objs=(BUILD="$BUILD/bench$ARCH_SUFFIX")
-	submake -C "$REPO/$d" install-guest DESTDIR="$GUEST" KHDR="$HDR/include" "${cross[@]}" "${objs[@]}" 2>&1 \
+	submake -C "$REPO/$d" install-guest DESTDIR="$GUEST" KHDR="$HDR/include" KSFT_DIR="$SRC/tools/testing/selftests/execns" \
+		"${cross[@]}" "${objs[@]}" 2>&1 \
 		| tee "$LOGS/$(log_name "$d-install-guest").log"
 	[ "${PIPESTATUS[0]}" = 0 ] || die "make -C $d install-guest failed (log: $LOGS/$(log_name "$d-install-guest").log)"
 done
@@ -59,8 +60,13 @@ done
 # file: the same timeout as execns/).
 G=$KSFT/execns-guest
 mkdir -p "$G"
+# (a file without the execute bit is a library the tests source: copied, not listed)
 for t in "$REPO"/tests/guest/* "$GUEST"/tests/*; do
-	[ -f "$t" ] && [ -x "$t" ] || continue
+	[ -f "$t" ] || continue
+	if [ ! -x "$t" ]; then
+		install -m 0644 "$t" "$G/"
+		continue
+	fi
 	install -m 0755 "$t" "$G/"
 	echo "execns-guest:$(basename "$t")" >> "$KSFT/kselftest-list.txt"
 done

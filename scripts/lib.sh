@@ -72,7 +72,7 @@ check_version() {
 	fi
 }
 
-kernel_version() { # DIR -> 6.12.117
+kernel_version() { # DIR -> 6.12.118
 	sed -n 's/^VERSION = //p;s/^PATCHLEVEL = //p;s/^SUBLEVEL = //p' "$1/Makefile" | head -3 | paste -sd.
 }
 

@@ -25,7 +25,7 @@ mkdir -p "$P/root/bin" "$P/root/jobs"
 [ -f "$BUILD/initramfs-bench.cpio.gz" ] || die "no build/initramfs-bench.cpio.gz: make bench first"
 
 cc -shared -fPIC -O2 -Wall -o "$P/insn-profile.so" "$SRC/insn-profile.c"
-gcc -static -O2 -Wall -o "$P/root/bin/churn" "$SRC/churn.c"
+gcc -static -O2 -Wall -I "$REPO/bench" -o "$P/root/bin/churn" "$SRC/churn.c"
 gcc -static -O2 -Wall -isystem "$BUILD/headers/include" -o "$P/root/bin/nsexec" "$SRC/nsexec.c"
 cat > "$P/root/jobs/profile.sh" <<'J'
 #!/bin/sh

@@ -12,23 +12,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#define UID_BASE 100000u
+#include "setuid-churn.h"
 
 static uint32_t x = 12345;
-
-static void loop(unsigned int n, long iters)
-{
-	for (long i = 0; i < iters; i++) {
-		uid_t u;
-
-		x = x * 1664525u + 1013904223u;
-		u = UID_BASE + (x >> 8) % n;
-		if (setresuid(u, u, 0) || setresuid(0, 0, 0)) {
-			perror("setresuid");
-			exit(1);
-		}
-	}
-}
 
 int main(int argc, char **argv)
 {
@@ -52,7 +38,7 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < n; i++) {
 		int p[2];
 
-		if (setresuid(UID_BASE + i, UID_BASE + i, 0) || pipe(p)) {
+		if (setresuid(SETUID_CHURN_BASE + i, SETUID_CHURN_BASE + i, 0) || pipe(p)) {
 			perror("user setup");
 			return 1;
 		}
@@ -62,9 +48,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	loop(n, 1000);
+	setuid_churn(&x, n, 1000);
 	sched_yield();
-	loop(n, iters);
+	setuid_churn(&x, n, iters);
 	sched_yield();
 	printf("churn done users=%u iterations=%ld\n", n, iters);
 	return 0;

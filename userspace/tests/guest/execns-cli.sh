@@ -19,19 +19,14 @@ TEST_UID=${TEST_UID:-1000}
 T=${TMPDIR:-/tmp}/execns-cli.$$
 PLAN=89
 
-echo "TAP version 13"
+. "$(dirname "$0")/tap-lib.sh" || exit 1
 if [ ! -x "$EXECNS" ]; then
+	echo "TAP version 13"
 	echo "1..0 # SKIP $EXECNS not installed"
 	exit 0
 fi
-echo "1..$PLAN"
+tap_plan $PLAN
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-diag() { echo "# $*"; }
 # check NAME COMMAND...: ok when COMMAND succeeds
 check() {
 	_name=$1
@@ -882,8 +877,4 @@ fi
 
 cd / || true
 rm -rf "$T"
-if [ $n != $PLAN ]; then
-	echo "# BUG: ran $n tests, planned $PLAN"
-	exit 1
-fi
-[ $fails = 0 ]
+tap_done

@@ -14,13 +14,8 @@ TEST_UID=${TEST_UID:-1000}
 T=${TMPDIR:-/tmp}/execns-samples.$$
 PLAN=8
 
-echo "TAP version 13"
-echo "1..$PLAN"
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "$(dirname "$0")/tap-lib.sh" || exit 1
+tap_plan $PLAN
 
 rm -rf "$T"
 mkdir -p "$T" || exit 1
@@ -113,8 +108,4 @@ fi
 
 cd / || true
 rm -rf "$T"
-if [ $n != $PLAN ]; then
-	echo "# BUG: ran $n tests, planned $PLAN"
-	exit 1
-fi
-[ $fails = 0 ]
+tap_done

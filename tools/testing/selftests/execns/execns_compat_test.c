@@ -31,12 +31,13 @@ static long execns_nr = -1, execns2_nr = -1;
 
 static int tests_run, tests_failed;
 
-static void result(int ok, const char *name)
+/* a TAP line for the test prefix + name */
+static void result(int ok, const char *prefix, const char *name)
 {
 	tests_run++;
 	if (!ok)
 		tests_failed++;
-	printf("%sok %d %s\n", ok ? "" : "not ", tests_run, name);
+	printf("%sok %d %s%s\n", ok ? "" : "not ", tests_run, prefix, name);
 }
 
 /* execns2() or execns() for run() and fails_with() */
@@ -163,7 +164,7 @@ static void expect_run(long flags, const char *name)
 
 	if (st)
 		printf("# %s: the new program's status %d\n", name, st);
-	result(st == 0, name);
+	result(st == 0, "", name);
 }
 
 /* A failing call: its error, and fds 0-2 and this process's namespaces unchanged. */
@@ -186,6 +187,39 @@ static int fails_with(long flags, const char *path, char *const argv[],
 	return fd_open(0) && fd_open(1) && fd_open(2);
 }
 
+struct fail_row {
+	long flags;
+	const char *path;
+	char *const *argv;
+	long err;
+	const char *name;
+};
+
+static char *const args[] = { "execns_compat_test", NULL };
+static char *const env[] = { NULL };
+static char *const bad_argv[] = { "execns_compat_test", BAD_PTR, NULL };
+
+/* The failing calls, made with execns() and with execns2() (use_execns2). */
+static const struct fail_row fail_rows[] = {
+	{ CLONE_FILES, "/proc/self/exe", args, EINVAL, "EINVAL for CLONE_FILES, nothing changed" },
+	{ 0, "/nonexistent/execns", args, ENOENT, "ENOENT, nothing changed" },
+	{ EXECNS_COMPAT_NS, "/proc/self/exe", BAD_PTR, EFAULT,
+	  "EFAULT for argv above the 32-bit address space, nothing changed" },
+	{ EXECNS_COMPAT_NS, "/proc/self/exe", bad_argv, EFAULT,
+	  "EFAULT for an argv string above the 32-bit address space, nothing changed" },
+};
+
+#define NR_FAIL_ROWS ((int)(sizeof(fail_rows) / sizeof(fail_rows[0])))
+
+static void expect_fails(const char *prefix)
+{
+	for (int i = 0; i < NR_FAIL_ROWS; i++) {
+		const struct fail_row *f = &fail_rows[i];
+
+		result(fails_with(f->flags, f->path, f->argv, env, f->err), prefix, f->name);
+	}
+}
+
 /* the number in /sys/kernel/execns/<file>, or -1 */
 static long read_compat_nr(const char *file)
 {
@@ -202,9 +236,6 @@ static long read_compat_nr(const char *file)
 
 int main(int argc, char **argv, char **envp)
 {
-	char *const args[] = { "execns_compat_test", NULL };
-	char *const env[] = { NULL };
-	char *const bad_argv[] = { "execns_compat_test", BAD_PTR, NULL };
 	long ret;
 
 	if (argc > 1 && !strcmp(argv[1], "child"))
@@ -227,23 +258,16 @@ int main(int argc, char **argv, char **envp)
 		printf("1..0 # SKIP must be run as root\n");
 		return 4;
 	}
-	printf("1..11\n");
+	printf("1..%d\n", 2 * (2 + NR_FAIL_ROWS));
 
 	expect_run(0, "execns(0) from ia32: argv and envp read as 32-bit pointers, all fds closed");
 	expect_run(EXECNS_COMPAT_NS, "execns(CLONE_NEWUTS|CLONE_NEWIPC) from ia32: new namespaces");
 
-	result(fails_with(CLONE_FILES, "/proc/self/exe", args, env, EINVAL),
-	       "EINVAL for CLONE_FILES, nothing changed");
-	result(fails_with(0, "/nonexistent/execns", args, env, ENOENT),
-	       "ENOENT, nothing changed");
-	result(fails_with(EXECNS_COMPAT_NS, "/proc/self/exe", BAD_PTR, env, EFAULT),
-	       "EFAULT for argv above the 32-bit address space, nothing changed");
-	result(fails_with(EXECNS_COMPAT_NS, "/proc/self/exe", bad_argv, env, EFAULT),
-	       "EFAULT for an argv string above the 32-bit address space, nothing changed");
+	expect_fails("");
 
 	use_execns2 = 1;
 	if (execns2_nr <= 0 || raw_execns(0, "/nonexistent/execns2", args, env) == -ENOSYS) {
-		for (int i = 0; i < 5; i++)
+		for (int i = 0; i < 2 + NR_FAIL_ROWS; i++)
 			printf("ok %d # SKIP no execns2() for 32-bit programs\n", ++tests_run);
 	} else {
 		struct execns_fd map[] = { { 7, 9 } };
@@ -254,12 +278,7 @@ int main(int argc, char **argv, char **envp)
 		fd_map_nr = 1;
 		expect_run(0, "execns2() from ia32 with an fd map: only fd 9");
 		fd_map_nr = 0;
-		result(fails_with(0, "/nonexistent/execns", args, env, ENOENT),
-		       "execns2: ENOENT, nothing changed");
-		result(fails_with(CLONE_FILES, "/proc/self/exe", args, env, EINVAL),
-		       "execns2: EINVAL for CLONE_FILES, nothing changed");
-		result(fails_with(EXECNS_COMPAT_NS, "/proc/self/exe", bad_argv, env, EFAULT),
-		       "execns2: EFAULT for an argv string above the 32-bit address space, nothing changed");
+		expect_fails("execns2: ");
 	}
 
 	printf("# %d passed, %d failed\n", tests_run - tests_failed, tests_failed);

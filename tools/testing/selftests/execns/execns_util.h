@@ -394,11 +394,21 @@ static inline long long kv_num(const char *text, const char *key, char sep,
 	return n;
 }
 
-static inline int copy_file(const char *from, const char *to, mode_t mode)
+/* Copy what is left of in to out; 0 or -1. */
+static inline int copy_fd(int in, int out)
 {
 	char buf[65536];
-	int in, out, ret = 0;
 	ssize_t n;
+
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			return -1;
+	return n < 0 ? -1 : 0;
+}
+
+static inline int copy_file(const char *from, const char *to, mode_t mode)
+{
+	int in, out, ret;
 
 	in = open(from, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
@@ -408,13 +418,7 @@ static inline int copy_file(const char *from, const char *to, mode_t mode)
 		close(in);
 		return -1;
 	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, n) != n) {
-			ret = -1;
-			break;
-		}
-	if (n < 0)
-		ret = -1;
+	ret = copy_fd(in, out);
 	if (fchmod(out, mode))
 		ret = -1;
 	close(in);
@@ -725,6 +729,74 @@ static inline bool execns_probe(char *why, size_t len)
 	}
 	/* A 6.12 kernel with a misbehaving execns: run and fail. */
 	return true;
+}
+
+/* ---- /proc/<pid>/uid_table (also read by bench/execns-stress.c) ---- */
+
+struct uid_table {
+	long long id, records, buckets;
+};
+
+/*
+ * Parse /proc/<pid>/uid_table strictly: exactly "id: N", "records: N",
+ * "buckets: N", in this order, one per line.
+ */
+static inline int uid_table_read(const char *pid, struct uid_table *t)
+{
+	char path[64], buf[256], extra;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%s/uid_table", pid);
+#ifdef EXECNS_EMULATE	/* host check of the test logic only */
+	snprintf(buf, sizeof(buf), "id: 1\nrecords: 1\nbuckets: 1\n");
+#else
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+#endif
+	n = sscanf(buf, "id: %lld\nrecords: %lld\nbuckets: %lld\n%c",
+		   &t->id, &t->records, &t->buckets, &extra);
+	if (n != 3 || buf[strlen(buf) - 1] != '\n')
+		return -1;
+	return 0;
+}
+
+static inline long long records_now(void)
+{
+	struct uid_table t;
+
+	return uid_table_read("self", &t) ? -1 : t.records;
+}
+
+/* Poll (frees may wait for RCU) until records == want; returns the last value. */
+static inline long long records_wait_for(long long want, int timeout_ms)
+{
+	long long r = -1;
+
+	for (int i = 0; i <= timeout_ms / 20; i++) {
+		r = records_now();
+		if (r == want)
+			break;
+		usleep(20000);
+	}
+	return r;
+}
+
+/*
+ * A baseline: the record count once it stopped moving (the records of
+ * earlier tests' processes may still be waiting for an RCU grace period).
+ */
+static inline long long records_stable(void)
+{
+	long long prev = records_now(), cur = prev;
+
+	for (int i = 0; i < 50; i++) {
+		usleep(100000);
+		cur = records_now();
+		if (cur == prev)
+			break;
+		prev = cur;
+	}
+	return cur;
 }
 
 #endif /* __EXECNS_UTIL_H */
