@@ -3,11 +3,14 @@
 
     report.py --stock LOG --ours LOG [--md bench/RESULTS.md] [--svg bench/setuid-churn.svg]
               [--cmd 'make bench'] [--stock-version V] [--ours-version V]
+              [--compare OLD.md [--tolerance 1.0]]
 
 Reads the 'BENCH name=<figure> rep=<r> value=<v> unit=<u>' lines that bench/execns-bench.c
 printed on each kernel's serial console, prints ONE table (median, min, max per figure;
 ours/stock; execns/alternative) and writes the Markdown report and the SVG plot of the
-setuid churn cost against the number of live users.
+setuid churn cost against the number of live users. --compare reads the medians of an
+earlier report (before --md overwrites it) and prints, per figure and kernel, how far this
+run's median is from it (and adds the comparison to the new report).
 """
 import argparse
 import datetime
@@ -162,6 +165,57 @@ def dist_rows(stock, ours):
         rows.append((key, 'top 5', s.get('top', 'n/a') if s else 'n/a', o.get('top', 'n/a') if o else 'n/a', ''))
         rows.append((key, 'pairs', s.get('n', 'n/a') if s else 'n/a', o.get('n', 'n/a') if o else 'n/a', ''))
     return rows
+
+
+MD_ROW = re.compile(r'^\| `([^`]+)` \| [^|]* \| ([0-9,.]+|n/a)(?: \[[^]]*\])? \| ([0-9,.]+|n/a)(?: \[[^]]*\])? \|')
+MD_HEAD = re.compile(r'^\* (stock|ours): (.*)$')
+
+
+def parse_md(path):
+    """The medians {(kernel, figure): value} and the kernel lines of an earlier RESULTS.md."""
+    med, heads = {}, {}
+    with open(path, errors='replace') as f:
+        for line in f:
+            m = MD_HEAD.match(line)
+            if m and m.group(1) not in heads:
+                heads[m.group(1)] = m.group(2)
+            m = MD_ROW.match(line)
+            if m:
+                for kernel, v in (('stock', m.group(2)), ('ours', m.group(3))):
+                    if v != 'n/a':
+                        med[(kernel, m.group(1))] = float(v.replace(',', ''))
+    return med, heads
+
+
+def compare(old, stock, ours, tol):
+    """Rows (figure, kernel, before, now, delta %) and a summary line."""
+    rows, within, worst = [], 0, (0.0, '')
+    for key, _ in FIGURES:
+        for kernel, d in (('stock', stock), ('ours', ours)):
+            st = stats(d.get(key))
+            if st is None or (kernel, key) not in old:
+                continue
+            before = old[(kernel, key)]
+            delta = (st[0] - before) / before * 100
+            ok = abs(delta) <= tol
+            within += ok
+            if abs(delta) > abs(worst[0]):
+                worst = (delta, '%s %s' % (kernel, key))
+            rows.append((key, kernel, num(before), num(st[0]), '%+.2f%%%s' % (delta, '' if ok else ' (!)')))
+    summary = ('%d of %d medians within %.1f%% of the earlier report; the largest difference: %+.2f%% (%s)'
+               % (within, len(rows), tol, worst[0], worst[1] or 'none'))
+    return rows, summary
+
+
+def compare_md(rows, summary, heads, path, tol):
+    out = ['## Against the earlier report', '',
+           'The medians of this run against those of the report this one replaced (`%s`, '
+           'read before it was rewritten): stock was %s; ours was %s. `(!)`: more than %.1f%% '
+           'apart.' % (path, heads.get('stock', '?'), heads.get('ours', '?'), tol), '',
+           summary + '.', '',
+           '| figure | kernel | earlier median | this median | difference |', '|---|---|---:|---:|---:|']
+    out += ['| `%s` | %s | %s | %s | %s |' % r for r in rows]
+    return out + ['']
 
 
 def text_table(rows, pairs):
@@ -396,7 +450,19 @@ def main():
     ap.add_argument('--stock-version', default='')
     ap.add_argument('--ours-version', default='')
     ap.add_argument('--extra', default='', help='text appended to the report (e.g. stress results)')
+    ap.add_argument('--compare', help='an earlier report: print how far this run is from its medians')
+    ap.add_argument('--compare-label', help='how the report names --compare (default its path)')
+    ap.add_argument('--tolerance', type=float, default=1.0, help='percent, for --compare')
     a = ap.parse_args()
+    cmp_rows = None
+    if a.compare:
+        try:
+            old, heads = parse_md(a.compare)
+        except OSError as e:
+            print('report: --compare: %s' % e, file=sys.stderr)
+            old = {}
+        if not old:
+            print('report: --compare: no figures in %s' % a.compare, file=sys.stderr)
     stock, si = parse(a.stock)
     ours, oi = parse(a.ours)
     if not stock or not ours:
@@ -412,6 +478,13 @@ def main():
         print('Table growth: instructions of one pair (all pairs of one run)')
         for r in drows:
             print('%-12s %-7s stock %-34s ours %-34s %s' % r)
+    if a.compare and old:
+        cmp_rows, cmp_summary = compare(old, stock, ours, a.tolerance)
+        print()
+        print('Against %s (medians):' % a.compare)
+        for r in cmp_rows:
+            print('%-26s %-5s %12s -> %12s  %s' % r)
+        print(cmp_summary)
     date = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
     if a.svg:
         svg(stock, ours, a.svg, si.get('release', '6.12'))
@@ -441,6 +514,8 @@ def main():
                    '| figure | statistic | stock | ours | ours/stock |', '|---|---|---:|---:|---|']
             md += ['| `%s` | %s | %s | %s | %s |' % r for r in drows]
             md += ['']
+        if cmp_rows is not None:
+            md += compare_md(cmp_rows, cmp_summary, heads, a.compare_label or a.compare, a.tolerance)
         md += [METHOD, HOWTO, STRESS]
         if a.extra:
             md += [a.extra]

@@ -14,7 +14,9 @@
 #   BENCH_SERIAL=1 (boot one kernel after the other), BENCH_BOOT="stock base" (the
 #   kernels to boot; a kernel left out is reported from its existing serial log, e.g.
 #   BENCH_BOOT=base after a change of ours only), BENCH_TIMEOUT (per boot, default 3600),
-#   BENCH_MD / BENCH_SVG (output paths; default bench/RESULTS.md, bench/setuid-churn.svg).
+#   BENCH_MD / BENCH_SVG (output paths; default bench/RESULTS.md, bench/setuid-churn.svg),
+#   BENCH_COMPARE (an earlier report whose medians this run is compared with, 1% tolerance;
+#   default the BENCH_MD being replaced; empty: no comparison).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,6 +25,16 @@ SCALE=${BENCH_SCALE:-1}
 MD=${BENCH_MD:-$REPO/bench/RESULTS.md}
 SVG=${BENCH_SVG:-$REPO/bench/setuid-churn.svg}
 INITRD=$BUILD/initramfs-bench.cpio.gz
+# the report this run is compared with (medians, 1%): the one it replaces, unless set
+COMPARE=${BENCH_COMPARE-$MD}
+[ -z "$COMPARE" ] || [ -f "$COMPARE" ] || COMPARE=
+# a copy: --md may be the same file
+COMPARE_LABEL=${COMPARE#"$REPO"/}
+if [ -n "$COMPARE" ]; then
+	mkdir -p "$BUILD"
+	cp "$COMPARE" "$BUILD/bench-compare.md"
+	COMPARE=$BUILD/bench-compare.md
+fi
 # not make's TIMEOUT (1200 s, meant for one check job)
 export TIMEOUT=${BENCH_TIMEOUT:-3600}
 export BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}   # booting under -icount takes minutes on a busy host
@@ -77,7 +89,7 @@ cmd="make bench"
 [ "$SCALE" = 1 ] || cmd="BENCH_SCALE=$SCALE $cmd"
 echo
 python3 "$REPO/bench/report.py" --stock "$LOGS/bench-stock.log" --ours "$LOGS/bench-base.log" \
-	--md "$MD" --svg "$SVG" --cmd "$cmd" \
+	--md "$MD" --svg "$SVG" --cmd "$cmd" ${COMPARE:+--compare "$COMPARE" --compare-label "$COMPARE_LABEL"} \
 	--stock-version "Linux $ver, pristine (Debian linux-source-6.12), configs/base.config" \
 	--ours-version "Linux $ver + this repo at $head${dirty:+ (with uncommitted kernel changes)}, configs/base.config (variant base)"
 [ $bad = 0 ] || die "kernel splat or job failure in a bench log (above)"

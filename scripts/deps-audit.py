@@ -40,8 +40,11 @@ KERNEL_BUILD = ("make clang-19 ld.lld-19 llvm-ar-19 llvm-nm-19 llvm-objcopy-19 "
                 "llvm-objdump-19 llvm-readelf-19 llvm-strip-19 bc bison flex perl rsync "
                 "tar xz gzip cpio sed awk python3 rustc cargo bindgen rustfmt").split()
 # Programs the pipeline runs under names held in variables (scripts/lib.sh, ARCH=arm64),
-# invisible to the scan of first words.
-ARCH_TOOLS = ["aarch64-linux-gnu-gcc", "qemu-system-aarch64"]
+# invisible to the scan of first words, with the Debian package of each: on a machine that
+# never ran make setup ARCH=arm64 they are not installed, and the audit, which asks dpkg
+# who owns a program, checks the package named here instead.
+ARCH_TOOLS = {"aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
+              "qemu-system-aarch64": "qemu-system-arm"}
 # Present before make setup can run, by definition of how the project is used.
 PRESENT = {"git": "the clone of this repository"}
 # Programs run inside the guest come from busybox (the initramfs), not the host.
@@ -206,13 +209,16 @@ def main():
     path = os.environ.get("PATH", "") + ":" + os.path.expanduser("~/.cargo/bin")
     rust_dirs = (os.path.expanduser("~/.cargo/"), os.path.expanduser("~/.rustup/"))
     db = package_db()
-    allowed_pkgs = closure(setup_packages(), db) | base_system(db)
+    declared = setup_packages()
+    allowed_pkgs = closure(declared, db) | base_system(db)
     found = {}
     for prog, where in sorted(programs.items()):
         if prog in KEYWORDS or not re.match(r"^[\w./+-]+$", prog) or prog == "VAR":
             continue
         exe = shutil.which(prog, path=path)
-        if not exe or os.path.realpath(exe).startswith(REPO + "/"):
+        if not exe and prog in ARCH_TOOLS:
+            exe = "(not installed)"
+        elif not exe or os.path.realpath(exe).startswith(REPO + "/"):
             continue  # a function, a variable, or one of our own scripts
         found[prog] = (exe, where)
     alts = [d + p for p in found for d in ("/usr/bin/", "/usr/sbin/") if os.path.exists(d + p)]
@@ -222,10 +228,12 @@ def main():
         if os.path.realpath(exe).startswith(rust_dirs) or exe.startswith(rust_dirs):
             checked.append(f"{prog}=rust")
             continue
-        pkg = own.get(exe)
+        pkg = own.get(exe) or ARCH_TOOLS.get(prog)
         # Another copy earlier in PATH (e.g. pyenv's python3): fine if setup installs one.
         alt = [own.get(d + prog) for d in ("/usr/bin/", "/usr/sbin/") if d + prog in own]
-        if pkg in allowed_pkgs or any(a in allowed_pkgs for a in alt):
+        if exe == "(not installed)" and pkg in declared:
+            checked.append(f"{prog}={pkg}(not installed)")
+        elif pkg in allowed_pkgs or any(a in allowed_pkgs for a in alt):
             checked.append(f"{prog}={pkg if pkg in allowed_pkgs else alt[0]}")
         elif prog in PRESENT:
             checked.append(f"{prog}=({PRESENT[prog]})")
