@@ -167,19 +167,29 @@ def dist_rows(stock, ours):
     return rows
 
 
-MD_ROW = re.compile(r'^\| `([^`]+)` \| [^|]* \| ([0-9,.]+|n/a)(?: \[[^]]*\])? \| ([0-9,.]+|n/a)(?: \[[^]]*\])? \|')
+# a row of the main table: | `figure` | description (\| escaped) | stock | ours | ratio |,
+# stock and ours each "median [min-max]" or "n/a"
+MD_ROW = re.compile(r'^\| `([^`]+)` \| (?:[^|\\]|\\.)* \| ([0-9,.]+|n/a)(?: \[[^]]*\])? '
+                    r'\| ([0-9,.]+|n/a)(?: \[[^]]*\])? \|')
+MD_TABLE_HEAD = '| figure | what one iteration is |'
 MD_HEAD = re.compile(r'^\* (stock|ours): (.*)$')
 
 
 def parse_md(path):
-    """The medians {(kernel, figure): value} and the kernel lines of an earlier RESULTS.md."""
-    med, heads = {}, {}
+    """The medians {(kernel, figure): value} of the main table of an earlier RESULTS.md (the
+    rows under its header, up to the first blank line) and its kernel lines."""
+    med, heads, in_table = {}, {}, False
     with open(path, errors='replace') as f:
         for line in f:
             m = MD_HEAD.match(line)
             if m and m.group(1) not in heads:
                 heads[m.group(1)] = m.group(2)
-            m = MD_ROW.match(line)
+            if line.startswith(MD_TABLE_HEAD):
+                in_table = True
+                continue
+            if in_table and not line.strip():
+                break
+            m = MD_ROW.match(line) if in_table else None
             if m:
                 for kernel, v in (('stock', m.group(2)), ('ours', m.group(3))):
                     if v != 'n/a':
@@ -189,13 +199,16 @@ def parse_md(path):
 
 def compare(old, stock, ours, tol):
     """Rows (figure, kernel, before, now, delta %) and a summary line."""
-    rows, within, worst = [], 0, (0.0, '')
+    rows, within, worst, missing = [], 0, (0.0, ''), []
     for key, _ in FIGURES:
         for kernel, d in (('stock', stock), ('ours', ours)):
             st = stats(d.get(key))
-            if st is None or (kernel, key) not in old:
+            if st is None:
                 continue
-            before = old[(kernel, key)]
+            before = old.get((kernel, key))
+            if not before:
+                missing.append('%s %s' % (kernel, key))
+                continue
             delta = (st[0] - before) / before * 100
             ok = abs(delta) <= tol
             within += ok
@@ -204,6 +217,8 @@ def compare(old, stock, ours, tol):
             rows.append((key, kernel, num(before), num(st[0]), '%+.2f%%%s' % (delta, '' if ok else ' (!)')))
     summary = ('%d of %d medians within %.1f%% of the earlier report; the largest difference: %+.2f%% (%s)'
                % (within, len(rows), tol, worst[0], worst[1] or 'none'))
+    if missing:
+        summary += '; not in the earlier report: %s' % ', '.join(missing)
     return rows, summary
 
 
@@ -481,7 +496,8 @@ def main():
     if a.compare and old:
         cmp_rows, cmp_summary = compare(old, stock, ours, a.tolerance)
         print()
-        print('Against %s (medians):' % a.compare)
+        print('Against %s (medians; earlier stock: %s; earlier ours: %s):'
+              % (a.compare_label or a.compare, heads.get('stock', '?'), heads.get('ours', '?')))
         for r in cmp_rows:
             print('%-26s %-5s %12s -> %12s  %s' % r)
         print(cmp_summary)

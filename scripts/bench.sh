@@ -27,7 +27,10 @@ SVG=${BENCH_SVG:-$REPO/bench/setuid-churn.svg}
 INITRD=$BUILD/initramfs-bench.cpio.gz
 # the report this run is compared with (medians, 1%): the one it replaces, unless set
 COMPARE=${BENCH_COMPARE-$MD}
-[ -z "$COMPARE" ] || [ -f "$COMPARE" ] || COMPARE=
+if [ -n "$COMPARE" ] && [ ! -f "$COMPARE" ]; then
+	[ -z "${BENCH_COMPARE:-}" ] || warn "BENCH_COMPARE=$BENCH_COMPARE: no such file, no comparison"
+	COMPARE=
+fi
 # a copy: --md may be the same file
 COMPARE_LABEL=${COMPARE#"$REPO"/}
 if [ -n "$COMPARE" ]; then

@@ -112,15 +112,18 @@ static int sealed_helper_memfd(void)
 	fd = memfd_create("execns2-helper", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
 	if (fd < 0 && errno == EINVAL)	/* before MFD_EXEC */
 		fd = memfd_create("execns2-helper", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	in = open(src.helper, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || in < 0)
+	if (fd < 0)
 		return -1;
-	ret = copy_fd(in, fd);
-	close(in);
+	in = open(src.helper, O_RDONLY | O_CLOEXEC);
+	ret = in < 0 ? -1 : copy_fd(in, fd);
+	if (in >= 0)
+		close(in);
 	if (ret || fchmod(fd, 0755) ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW |
-		  F_SEAL_WRITE))
+		  F_SEAL_WRITE)) {
+		close(fd);
 		return -1;
+	}
 	return fd;
 }
 
