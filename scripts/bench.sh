@@ -6,13 +6,15 @@
 #      build/initramfs-bench.cpio.gz (the chain's payload and initramfs steps)
 #   3. boots both at the same time with BENCH=1 (QEMU -icount shift=0,sleep=off: guest
 #      ns == instructions, so host load does not matter) and the job 'bench'
-#      (tests/jobs/bench.sh -> /bin/execns-bench); serial logs build/logs/bench-<v>.log
+#      (tests/jobs/bench.sh -> /bin/execns-bench), BENCH_BOOTS times (default 3; the
+#      repetitions of all boots pooled); serial logs build/logs/bench-<v>.<boot>.log
 #   4. scans each log for kernel splats (scripts/results.py) and runs bench/report.py:
 #      one table on stdout, bench/RESULTS.md and bench/setuid-churn.svg rewritten.
 # Environment: BENCH_REPS (default 5), BENCH_SCALE (iteration multiplier, default 1),
 #   BENCH_ONLY (figure name substrings, comma-separated), BENCH_SKIP_BUILD=1 (use the kernels as built),
-#   BENCH_SERIAL=1 (boot one kernel after the other), BENCH_BOOT="stock base" (the
-#   kernels to boot; a kernel left out is reported from its existing serial log, e.g.
+#   BENCH_BOOTS (boots per kernel, default 3), BENCH_SERIAL=1 (boot one kernel after the
+#   other), BENCH_BOOT="stock base" (the kernels to boot; a kernel left out is reported
+#   from its existing serial logs, e.g.
 #   BENCH_BOOT=base after a change of ours only), BENCH_TIMEOUT (per boot, default 3600),
 #   BENCH_MD / BENCH_SVG (output paths; default bench/RESULTS.md, bench/setuid-churn.svg),
 #   BENCH_COMPARE (an earlier report whose medians this run is compared with, 1% tolerance;
@@ -55,32 +57,48 @@ done
 chain --from payload --until initramfs --initrd "$INITRD" base bench
 [ -x "$BUILD/guest/bin/execns-bench" ] || die "the payload has no bin/execns-bench (bench/Makefile install-guest)"
 
-APPEND="${APPEND:-} execns.bench_reps=$REPS execns.bench_scale=$SCALE${BENCH_ONLY:+ execns.bench_only=$BENCH_ONLY}"
+# norandmaps: no address-space randomisation of the guest's programs, whose page-table
+# shapes otherwise differ from boot to boot (two identical single-boot runs: 41 of 48
+# medians within 1% of each other with it, 36 without)
+APPEND="${APPEND:-} norandmaps execns.bench_reps=$REPS execns.bench_scale=$SCALE${BENCH_ONLY:+ execns.bench_only=$BENCH_ONLY}"
 # one vCPU: every figure is single-threaded, and a second (idle) CPU only adds IPIs
 # and timer work to the instruction counts
 export QEMU_SMP=${QEMU_SMP:-1}
 export APPEND BENCH=1
+# BOOTS boots of each kernel, their repetitions pooled: a boot's memory state moves its
+# figures by up to ~2-3%, more than the repetitions within one boot spread
+BOOTS=${BENCH_BOOTS:-3}
+log_of() { echo "$LOGS/bench-$1.$2.log"; }   # variant, boot
 rcs=()
-if [ "${BENCH_SERIAL:-0}" = 1 ]; then
-	for v in $BOOT; do
-		rc=0; chain --from boot --until boot --initrd "$INITRD" $v bench || rc=$?; rcs+=("$v=$rc")
-	done
-else
-	declare -A pids
-	for v in $BOOT; do
-		chain --from boot --until boot --initrd "$INITRD" $v bench & pids[$v]=$!
-		sleep 2
-	done
-	for v in $BOOT; do
-		rc=0; wait ${pids[$v]} || rc=$?; rcs+=("$v=$rc")
-	done
-fi
+for b in $(seq 1 "$BOOTS"); do
+	if [ "${BENCH_SERIAL:-0}" = 1 ]; then
+		for v in $BOOT; do
+			rc=0; LOG=$(log_of $v $b) chain --from boot --until boot --initrd "$INITRD" $v bench || rc=$?
+			rcs+=("$v.$b=$rc")
+		done
+	else
+		declare -A pids
+		for v in $BOOT; do
+			LOG=$(log_of $v $b) chain --from boot --until boot --initrd "$INITRD" $v bench & pids[$v]=$!
+			sleep 2
+		done
+		for v in $BOOT; do
+			rc=0; wait ${pids[$v]} || rc=$?; rcs+=("$v.$b=$rc")
+		done
+	fi
+done
 say "bench jobs finished: ${rcs[*]}"
 
+# the logs of each kernel: this run's, or for a kernel not booted (BENCH_BOOT) the last run's
 bad=0
+declare -A logs
 for v in stock base; do
-	echo "---- splat scan of $LOGS/bench-$v.log"
-	chain --from parse $v bench | tail -4 || bad=1
+	logs[$v]=$(ls "$LOGS"/bench-$v.[0-9]*.log 2>/dev/null | sort -V | head -n "$BOOTS" | tr '\n' ' ')
+	[ -n "${logs[$v]}" ] || die "no bench log of the $v kernel ($LOGS/bench-$v.<boot>.log)"
+	for l in ${logs[$v]}; do
+		echo "---- splat scan of $l"
+		LOG=$l chain --from parse $v bench | tail -4 || bad=1
+	done
 done
 
 ver=$(kernel_version "$(pristine_dir)")
@@ -90,8 +108,10 @@ cmd="make bench"
 [ "$BOOT" = "stock base" ] || cmd="BENCH_BOOT='$BOOT' $cmd"
 [ "$REPS" = 5 ] || cmd="BENCH_REPS=$REPS $cmd"
 [ "$SCALE" = 1 ] || cmd="BENCH_SCALE=$SCALE $cmd"
+[ "$BOOTS" = 3 ] || cmd="BENCH_BOOTS=$BOOTS $cmd"
 echo
-python3 "$REPO/bench/report.py" --stock "$LOGS/bench-stock.log" --ours "$LOGS/bench-base.log" \
+# shellcheck disable=SC2086 # the lists of logs
+python3 "$REPO/bench/report.py" --stock ${logs[stock]} --ours ${logs[base]} \
 	--md "$MD" --svg "$SVG" --cmd "$cmd" ${COMPARE:+--compare "$COMPARE" --compare-label "$COMPARE_LABEL"} \
 	--stock-version "Linux $ver, pristine (Debian linux-source-6.12), configs/base.config" \
 	--ours-version "Linux $ver + this repo at $head${dirty:+ (with uncommitted kernel changes)}, configs/base.config (variant base)"
