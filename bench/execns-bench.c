@@ -410,7 +410,7 @@ static void bench_pair(const struct pair *p, int rep)
 		 * The 8-namespace cycles: their network namespaces are torn down by
 		 * deferred work in batches, whose cost lands in whichever iteration
 		 * runs it: 240 iterations (was 60) average it out (medians of two
-		 * identical runs within ~1%, were ~2-3% apart).
+		 * identical runs within 0.8%, were up to 2.8% apart).
 		 */
 		long n = nsf[k].flags == EXECNS_ALL_NS ? 240 : 100;
 
