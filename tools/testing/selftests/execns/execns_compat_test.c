@@ -209,7 +209,10 @@ static const struct fail_row fail_rows[] = {
 	  "EFAULT for an argv string above the 32-bit address space, nothing changed" },
 };
 
-#define NR_FAIL_ROWS ((int)(sizeof(fail_rows) / sizeof(fail_rows[0])))
+#ifndef ARRAY_SIZE	/* nolibc has none */
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+#define NR_FAIL_ROWS ((int)ARRAY_SIZE(fail_rows))
 
 static void expect_fails(const char *prefix)
 {
